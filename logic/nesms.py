@@ -1,0 +1,131 @@
+"""New England Spinal Metastasis Score (spine:tx-2, Tabel 1 and Tabel 4; spec §4, I-6, I-7)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from .facts import Facts
+from .findings import NesmsFindings, PrimaryTumor
+from .outcome import Branch, Outcome, all_, any_, at_least, known, not_
+from .pathway import FieldRule, Pathway
+
+LUNG = ("lung_nsclc", "lung_sclc")
+FAVOURABLE = ("breast", "kidney", "lymphoma", "myeloma")
+CEILING = 3  # I-6: the published score runs 0-3 (Ghori 2015; Schoenfeld 2016).
+# Tabel 4: unadjusted mortality (%) at 6 months and 1 year per score.
+MORTALITY = {0: (85, 100), 1: (63, 78), 2: (27, 48), 3: (10, 15)}
+SOURCE = "spine:tx-2, spine:bg-tabel-1, spine:bg-tabel-4"
+INPUTS = (
+    "visceral_metastases",
+    "primary_tumor",
+    "single_skeletal_metastasis",
+    "ambulation",
+    "albumin_g_per_l",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NesmsPoints:
+    mbauer: int
+    ambulation: int
+    albumin: int
+
+
+@dataclass(frozen=True, slots=True)
+class Nesms:
+    score: int
+    mbauer: int
+    points: NesmsPoints
+    points_sum: int
+    ceiling_applied: bool
+    mortality_6m_pct: int
+    mortality_1y_pct: int
+    median_survival: Literal["under_3_months", "over_6_months"]
+
+
+def mbauer_items(f: Facts) -> tuple[Outcome, ...]:
+    """The four one-point items of the modified Bauer score; an unknown primary is neither lung
+    cancer nor favourable (I-7)."""
+    return (
+        not_(f.flag("visceral_metastases")),
+        not_(f.is_("primary_tumor", *LUNG)),
+        f.is_("primary_tumor", *FAVOURABLE),
+        f.flag("single_skeletal_metastasis"),
+    )
+
+
+def at_least_2(f: Facts) -> Outcome:
+    """NESMS >= 2, decided as soon as the known items settle it (mBauer >= 3 alone does)."""
+    return any_(
+        at_least(3, mbauer_items(f)),
+        all_(f.is_("ambulation", "independent"), f.ge("albumin_g_per_l", 35)),
+    )
+
+
+def score(f: Facts) -> Outcome:
+    """The full NESMS object, decided when all five inputs are known."""
+    if any(f.get(name) is None for name in INPUTS):
+        missing = tuple(n for n in INPUTS if f.get(n) is None)
+        return Outcome(None, tuple(n for n in INPUTS if n not in missing), missing)
+    mbauer = sum(1 for item in mbauer_items(f) if item.true)
+    points = NesmsPoints(
+        mbauer=2 if mbauer >= 3 else 0,
+        ambulation=1 if f.get("ambulation") == "independent" else 0,
+        albumin=1 if f.get("albumin_g_per_l") >= 35 else 0,
+    )
+    total = points.mbauer + points.ambulation + points.albumin
+    value = min(total, CEILING)
+    six_months, one_year = MORTALITY[value]
+    interpretations = tuple(
+        i for i, applies in (("I-6", total > CEILING),
+                             ("I-7", f.get("primary_tumor") == "unknown")) if applies
+    )
+    result = Nesms(
+        score=value,
+        mbauer=mbauer,
+        points=points,
+        points_sum=total,
+        ceiling_applied=total > CEILING,
+        mortality_6m_pct=six_months,
+        mortality_1y_pct=one_year,
+        median_survival="over_6_months" if value >= 2 else "under_3_months",
+    )
+    return known(result, INPUTS, Branch(SOURCE, interpretations))
+
+
+def nesms(
+    *,
+    visceral_metastases: bool,
+    primary_tumor: PrimaryTumor,
+    single_skeletal_metastasis: bool,
+    ambulation: Literal["independent", "aid_or_wheelchair"],
+    albumin_g_per_l: float,
+) -> Nesms:
+    """The calculator for complete inputs."""
+    findings = NesmsFindings(
+        visceral_metastases=visceral_metastases,
+        primary_tumor=primary_tumor,
+        single_skeletal_metastasis=single_skeletal_metastasis,
+        ambulation=ambulation,
+        albumin_g_per_l=albumin_g_per_l,
+    )
+    result: Nesms = score(Facts(findings)).value
+    return result
+
+
+FIELD = FieldRule(
+    "nesms",
+    "modified Bauer score (one point each: no visceral metastases; primary not lung cancer; "
+    "primary breast, kidney, lymphoma or myeloma; single skeletal metastasis); NESMS = "
+    "(mBauer >= 3 ? 2 : 0) + (ambulation independent ? 1 : 0) + (albumin >= 35 g/L ? 1 : 0), "
+    "at most 3 [I-6]; unknown primary: not lung, not favourable [I-7]; with Tabel 4 mortality; "
+    "0-1: median survival under 3 months, >= 2: over 6 months",
+    SOURCE,
+    ("I-6", "I-7"),
+)
+
+PATHWAY = Pathway(
+    "calc.nesms", "spine", NesmsFindings, (FIELD,),
+    lambda findings: {"nesms": score(Facts(findings))},
+)
