@@ -184,10 +184,11 @@ def first(rules: Sequence[Rule], default: Value | Outcome, default_branch: Branc
             because.extend(cond.because)
             continue
         because.extend(cond.because)
+        if not cond.true:
+            needs.extend(cond.needs)  # the condition is asked before what it leads to
         add(value, branch)
         if cond.true:
             break
-        needs.extend(cond.needs)
     else:
         add(default, default_branch)
 

@@ -1,0 +1,43 @@
+"""``python -m bot``: the Telegram bot when TELEGRAM_BOT_TOKEN is set, else the console chat.
+
+``python -m bot console [--jsonl] [--lang nl|en] [--pathway P]`` always opens the console.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from dialogs.flows import MENU
+from dialogs.i18n import DEFAULT_LANGUAGE, LANGUAGES
+
+from . import console
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot")
+    sub = parser.add_subparsers(dest="command")
+    con = sub.add_parser("console", help="the chat in this terminal")
+    con.add_argument("--jsonl", action="store_true", help="one JSON object per line each way")
+    con.add_argument("--lang", choices=LANGUAGES, default=None)
+    con.add_argument("--pathway", choices=MENU, default=None)
+    args = parser.parse_args(argv)
+    token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
+    if args.command is None and token:
+        from .telegram_main import run_telegram
+
+        return run_telegram()
+    lang = getattr(args, "lang", None) or os.environ.get("DEFAULT_LANGUAGE", DEFAULT_LANGUAGE)
+    if lang not in LANGUAGES:
+        lang = DEFAULT_LANGUAGE
+    try:
+        return console.run(sys.stdin, sys.stdout, lang=lang,
+                           jsonl=bool(getattr(args, "jsonl", False)),
+                           pathway=getattr(args, "pathway", None))
+    except KeyboardInterrupt:
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

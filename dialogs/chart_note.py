@@ -1,0 +1,47 @@
+"""The chart note: plain text to paste into the patient record (no identifiers in it)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from logic.advice import Advice
+
+from .clock import format_timestamp
+from .conversation import Conversation
+from .flows import FLOWS
+from .i18n import translator
+from .keys import field_key
+from .layout import SECTIONS
+from .render import decision_text, finding_with_answer, guideline_line, pathway_title
+
+
+def chart_note(conv: Conversation, advice: Advice, lang: str, now: datetime) -> str:
+    t = translator(lang)
+    flow = FLOWS[conv.pathway]
+    lines = [
+        t("note.title", title=pathway_title(conv.pathway, lang)),
+        guideline_line(conv.pathway, lang),
+        t("note.timestamp", when=format_timestamp(now, lang)),
+        "",
+        t("note.answers"),
+    ]
+    for qid in conv.asked:
+        for finding in flow.question(qid).sets:
+            lines.append(f"- {finding_with_answer(finding, flow, conv, lang)}")
+    if not conv.asked:
+        lines.append("- " + t("note.no_answers"))
+    lines += ["", t("note.decisions")]
+    for _, fields in SECTIONS[conv.pathway]:
+        for name in fields:
+            if name in advice.missing_by_decision:
+                still_open = t("note.open")
+                lines.append(f"- {t(field_key(name))}: {still_open}")
+                continue
+            text = decision_text(name, advice.decisions[name], lang, now)
+            if text:
+                lines.append("- " + text.replace("\n", "\n  "))
+    if advice.interpretations:
+        lines.append(t("note.interpretations",
+                       ids=", ".join(i.id for i in advice.interpretations)))
+    lines += ["", t("ui.disclaimer")]
+    return "\n".join(lines)

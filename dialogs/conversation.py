@@ -1,0 +1,52 @@
+"""One chat's dialog on one pathway: the model a pathway Machine drives, and its stored form.
+
+Only what the dialog needs is kept: pathway, language, the answers (finding -> value, ``None`` for
+"unknown"), the questions asked in order (for back), a step counter (for stale buttons) and the
+start time (for the chart note). No names, no free text, no identifiers.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+
+class SavedConversation(BaseModel):
+    """The stored form (JSON): never a pickled Machine."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    pathway: str
+    lang: str
+    state: str
+    answers: dict[str, Any]
+    asked: list[str]
+    step: int
+    started_at: datetime
+
+
+class Conversation:
+    """Plain attributes only; the pathway's Machine adds ``state`` and the trigger methods."""
+
+    state: str
+
+    def __init__(self, pathway: str, lang: str, started_at: datetime,
+                 answers: dict[str, Any] | None = None, asked: list[str] | None = None,
+                 step: int = 0) -> None:
+        self.pathway = pathway
+        self.lang = lang
+        self.started_at = started_at
+        self.answers: dict[str, Any] = dict(answers or {})
+        self.asked: list[str] = list(asked or [])
+        self.step = step
+
+    def known(self) -> dict[str, Any]:
+        """The answered findings, without those answered as unknown."""
+        return {k: v for k, v in self.answers.items() if v is not None}
+
+    def save(self) -> SavedConversation:
+        return SavedConversation(pathway=self.pathway, lang=self.lang, state=self.state,
+                                 answers=dict(self.answers), asked=list(self.asked),
+                                 step=self.step, started_at=self.started_at)

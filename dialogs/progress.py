@@ -1,0 +1,30 @@
+"""Where a conversation stands: its advice so far and the question the logic needs next."""
+
+from __future__ import annotations
+
+from logic.advice import Advice, advise
+
+from .conversation import Conversation
+from .flows import FLOWS, Flow
+from .questions import Question
+
+START, ADVICE = "start", "advice"
+
+
+def advice_for(conv: Conversation) -> Advice:
+    """The advice on the answers given (unknown answers count as not known)."""
+    return advise(conv.pathway, conv.known())
+
+
+def next_question(flow: Flow, advice: Advice, asked: list[str]) -> Question | None:
+    """The question setting the first finding still needed (most urgent first), not yet asked."""
+    for finding in advice.missing:
+        question = flow.question_for(finding)
+        if question is not None and question.id not in asked:
+            return question
+    return None
+
+
+def next_state(conv: Conversation) -> str:
+    question = next_question(FLOWS[conv.pathway], advice_for(conv), conv.asked)
+    return question.id if question else ADVICE

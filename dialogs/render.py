@@ -1,0 +1,233 @@
+"""Texts for people: questions, settled decisions, the advice and refusals, in Dutch or English.
+
+Front ends (console, Telegram) only lay these out; they never build clinical sentences themselves.
+The advice reads urgency first, then treatment, then work-up, then rationale with source
+references and the interpretations it rests on; an open decision says which answer it needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from logic.advice import Advice
+from logic.pathway import GUIDELINES
+
+from .clock import format_deadline
+from .conversation import Conversation
+from .flows import FLOWS, Flow
+from .i18n import translator
+from .keys import decision_key, field_key, finding_key, interpretation_key, item_key
+from .layout import FIELDS, REHAB_CHECKLIST, SECTIONS
+from .parsing import Refusal
+from .questions import UNKNOWN, Question
+
+GUIDELINE_TITLES = {
+    "spine": "Multidisciplinaire Richtlijn Wervelmetastasen",
+    "lm": "Richtlijn leptomeningeale metastasen van solide tumoren",
+}
+
+
+@dataclass(frozen=True)
+class OptionView:
+    value: str | int
+    label: str
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    id: str
+    kind: str
+    text: str
+    options: tuple[OptionView, ...]
+    finding: str | None
+    findings: tuple[str, ...]
+    unit: str | None
+
+
+def guideline_line(pathway: str, lang: str) -> str:
+    t = translator(lang)
+    gid = _guideline(pathway)
+    return t("ui.guideline", title=GUIDELINE_TITLES[gid], version=GUIDELINES[gid])
+
+
+def _guideline(pathway: str) -> str:
+    from logic.pathways import PATHWAYS
+
+    return PATHWAYS[pathway].guideline
+
+
+def opening(lang: str) -> str:
+    """The first message of every front end: guidelines and versions, disclaimer, privacy."""
+    t = translator(lang)
+    lines = [t("ui.opening_title"), ""]
+    lines += [f"• {GUIDELINE_TITLES[g]} ({v})" for g, v in GUIDELINES.items()]
+    lines += ["", t("ui.disclaimer"), t("ui.no_identifiers")]
+    return "\n".join(lines)
+
+
+def pathway_title(pathway: str, lang: str) -> str:
+    return translator(lang)(FLOWS[pathway].title)
+
+
+def question_view(question: Question, lang: str) -> QuestionView:
+    t = translator(lang)
+    if question.kind == "bool":
+        options = [OptionView("yes", t("common.yes")), OptionView("no", t("common.no"))]
+    else:
+        options = [OptionView(o.value, t(o.label)) for o in question.options]
+    if question.kind == "multi":
+        options.append(OptionView("none", t("common.none_of_these")))
+    options.append(OptionView(UNKNOWN, t("common.unknown")))
+    text = t(question.text)
+    if question.kind == "number" and question.low is not None and question.high is not None:
+        text += "\n" + t("ui.number_hint", low=_num(question.low), high=_num(question.high),
+                         unit=t(question.unit) if question.unit else "")
+    return QuestionView(question.id, question.kind, text, tuple(options), question.finding,
+                        question.findings, t(question.unit) if question.unit else None)
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def decision_text(name: str, value: Any, lang: str, now: datetime) -> str | None:
+    """One decided field as text; ``None`` when a decided empty value is not worth showing."""
+    t = translator(lang)
+    view = FIELDS[name]
+    if value is None:
+        return t(decision_key(name, "none")) if view.none_text else None
+    if view.kind == "hours":
+        return t(decision_key(name, "hours"), deadline=format_deadline(now, value, lang))
+    if view.kind in ("bool", "code", "category"):
+        text = t(decision_key(name, value))
+        if name == "rehabilitation_consult" and value is True:
+            text += "".join("\n  ☐ " + t(item_key(name, c)) for c in REHAB_CHECKLIST)
+        return text
+    if view.kind == "list":
+        if not value:
+            return t(decision_key(name, "empty"))
+        items = "".join(f"\n  • {t(item_key(name, code))}" for code in value)
+        return t(field_key(name)) + ":" + items
+    if view.kind == "nesms":
+        return _nesms(value, lang)
+    return t(decision_key(name, "text"))
+
+
+def _nesms(n: dict[str, Any], lang: str) -> str:
+    t = translator(lang)
+    text = t("dec.nesms.summary", score=n["score"], mbauer=n["mbauer"],
+             points_mbauer=n["points"]["mbauer"], points_ambulation=n["points"]["ambulation"],
+             points_albumin=n["points"]["albumin"], mortality_6m=n["mortality_6m_pct"],
+             mortality_1y=n["mortality_1y_pct"],
+             survival=t(f"dec.nesms.survival.{n['median_survival']}"))
+    if n["ceiling_applied"]:
+        text += "\n" + t("dec.nesms.ceiling", points_sum=n["points_sum"])
+    return text + "\n" + t("dec.nesms.mdo_note")
+
+
+def settled_text(pathway: str, newly: dict[str, Any], lang: str, now: datetime) -> str:
+    """The decisions settled by the last answer, in layout order (urgency first)."""
+    lines = []
+    for _, fields in SECTIONS[pathway]:
+        for name in fields:
+            if name in newly and not FIELDS[name].always:
+                text = decision_text(name, newly[name], lang, now)
+                if text:
+                    lines.append("✅ " + text)
+    return "\n".join(lines)
+
+
+def advice_text(advice: Advice, lang: str, now: datetime,
+                conv: Conversation | None = None) -> str:
+    """The whole advice; with the conversation, the rationale shows the answers it rests on."""
+    t = translator(lang)
+    out = [t("ui.advice_title", title=pathway_title(advice.pathway, lang)),
+           guideline_line(advice.pathway, lang)]
+    flow = FLOWS[advice.pathway]
+    for section, fields in SECTIONS[advice.pathway]:
+        lines = []
+        for name in fields:
+            needs = advice.missing_by_decision.get(name)
+            if needs is not None:
+                asked = [t(q.text) for q in _questions_for(flow, needs)]
+                lines.append("⚠️ " + t("ui.undecided", field=t(field_key(name)),
+                                       needs="; ".join(asked) or ", ".join(needs)))
+                continue
+            text = decision_text(name, advice.decisions[name], lang, now)
+            if text:
+                lines.append("• " + text)
+        if lines:
+            out += ["", t(f"section.{section}").upper(), *lines]
+    out += ["", t("ui.rationale").upper()]
+    for r in advice.rationale:
+        if not _shown(advice, r.decision):
+            continue
+        because = "; ".join(finding_with_answer(f, flow, conv, lang) for f in r.because
+                            ) or t("ui.always")
+        out.append(t("ui.because", field=t(field_key(r.decision)), because=because,
+                     source=r.source))
+    if advice.interpretations:
+        out += ["", t("ui.interpretations").upper()]
+        out += [f"• {t(interpretation_key(i.id))}" for i in advice.interpretations]
+    return "\n".join(out)
+
+
+def finding_with_answer(finding: str, flow: Flow, conv: Conversation | None, lang: str) -> str:
+    t = translator(lang)
+    label = t(finding_key(finding))
+    question = flow.question_for(finding)
+    if conv is None or question is None or finding not in conv.answers:
+        return label
+    value = conv.answers[finding]
+    if question.findings:
+        shown = t("common.unknown") if value is None else (
+            t("common.yes") if value else t("common.no"))
+    else:
+        shown = answer_text(question, {finding: value}, lang)
+    return f"{label}: {shown}"
+
+
+def _shown(advice: Advice, name: str) -> bool:
+    value = advice.decisions[name]
+    return value is not None or FIELDS[name].none_text
+
+
+def _questions_for(flow: Flow, findings: list[str]) -> list[Question]:
+    seen: dict[str, Question] = {}
+    for f in findings:
+        q = flow.question_for(f)
+        if q is not None:
+            seen.setdefault(q.id, q)
+    return list(seen.values())
+
+
+def refusal_text(refusal: Refusal, question: Question | None, lang: str) -> str:
+    t = translator(lang)
+    params = dict(refusal.params)
+    if question is not None and question.unit:
+        params.setdefault("unit", t(question.unit))
+    params.setdefault("unit", "")
+    return t(refusal.key, **params)
+
+
+def answer_text(question: Question, values: dict[str, Any], lang: str) -> str:
+    """How an answer reads back (chart note): labels, not codes."""
+    t = translator(lang)
+    if all(v is None for v in values.values()):
+        return t("common.unknown")
+    if question.findings:
+        chosen = [t(o.label) for o in question.options if values.get(str(o.value))]
+        return ", ".join(chosen) or t("common.none_of_these")
+    value = values[question.sets[0]]
+    if isinstance(value, bool):
+        return t("common.yes") if value else t("common.no")
+    if isinstance(value, list):
+        return ", ".join(t(question.option(v).label) for v in value  # type: ignore[union-attr]
+                         ) or t("common.none_of_these")
+    option = question.option(value)
+    if option is not None and question.kind != "number":
+        return t(option.label)
+    unit = f" {t(question.unit)}" if question.unit else ""
+    return f"{_num(value)}{unit}"

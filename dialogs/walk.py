@@ -1,0 +1,158 @@
+"""Explore every reachable state of a dialog: each question with each kind of answer.
+
+Used by the tests (no dead end, no question twice, every path ends in an advice) and by the
+flowchart generator. Numbers are answered with values on both sides of every threshold the rules
+use, so every branch of the logic is reached.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any
+
+from .conversation import Conversation
+from .flows import FLOWS
+from .progress import ADVICE, advice_for, next_state
+from .questions import UNKNOWN, Question
+
+# Values on both sides of each threshold in the rules (spine:dx-3, NESMS, KPS 70).
+NUMBER_SAMPLES: dict[str, tuple[str, ...]] = {
+    "years_since_primary_diagnosis": ("1", "3", "6"),
+    "albumin_g_per_l": ("30", "35"),
+    "kps": ("60", "70"),
+}
+EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def answers_for(question: Question) -> list[str]:
+    """The raw answers the walk tries for a question (every branch, plus unknown)."""
+    if question.kind == "bool":
+        return ["yes", "no", UNKNOWN]
+    values = [str(o.value) for o in question.options]
+    if question.kind == "choice":
+        return [*values, UNKNOWN]
+    if question.kind == "multi":
+        return [*values, ",".join(values), "none", UNKNOWN]
+    return [*NUMBER_SAMPLES[question.sets[0]], UNKNOWN]
+
+
+@dataclass
+class WalkResult:
+    states: int = 0
+    paths_ended_in_advice: int = 0
+    edges: set[tuple[str, str]] = field(default_factory=set)  # (from, to) incl. start/advice
+    problems: list[str] = field(default_factory=list)
+    asked: set[str] = field(default_factory=set)
+    complete: bool = True  # False when the state limit cut the walk short
+
+
+def _key(answers: dict[str, Any]) -> frozenset[tuple[str, Any]]:
+    return frozenset((k, tuple(v) if isinstance(v, list) else v) for k, v in answers.items())
+
+
+def walk(pathway: str, limit: int = 200_000) -> WalkResult:
+    """Breadth-first over answer states (memoised: equal answers are one state), up to
+    ``limit`` states; ``complete`` tells whether every reachable state was visited."""
+    from .parsing import Parsed, parse_answer
+
+    flow = FLOWS[pathway]
+    result = WalkResult()
+    seen: set[frozenset[tuple[str, Any]]] = set()
+    queue: deque[tuple[dict[str, Any], list[str]]] = deque([({}, [])])
+    while queue:
+        answers, asked = queue.popleft()
+        key = _key(answers)
+        if key in seen:
+            continue
+        seen.add(key)
+        result.states += 1
+        if result.states > limit:
+            result.complete = False
+            break
+        conv = Conversation(pathway, "en", EPOCH, answers, asked)
+        dest = next_state(conv)
+        source = asked[-1] if asked else "start"
+        result.edges.add((source, dest))
+        if dest == ADVICE:
+            result.paths_ended_in_advice += 1
+            advice = advice_for(conv)
+            for finding in advice.missing:
+                if conv.answers.get(finding, "absent") == "absent" and flow.question_for(finding):
+                    result.problems.append(f"advice with {finding} never asked")
+            continue
+        if dest in asked:
+            result.problems.append(f"{dest} asked twice after {asked}")
+            continue
+        question = flow.question(dest)
+        result.asked.add(dest)
+        for raw in answers_for(question):
+            parsed = parse_answer(question, raw)
+            if not isinstance(parsed, Parsed):
+                result.problems.append(f"{dest}: walk answer {raw!r} refused")
+                continue
+            merged = {**answers, **parsed.values}
+            try:
+                advice_for(Conversation(pathway, "en", EPOCH, merged, [*asked, dest]))
+            except ValueError:
+                continue  # a contradiction the dialog refuses (KPS < 70 with ADL independence)
+            queue.append((merged, [*asked, dest]))
+    return result
+
+
+def iter_pathways() -> Iterator[str]:
+    yield from FLOWS
+
+
+def random_walks(pathway: str, paths: int, seed: int = 0) -> WalkResult:
+    """``paths`` complete dialogs with answers drawn at random (seeded: the same every run)."""
+    import random
+
+    from .parsing import Parsed, parse_answer
+
+    rng = random.Random(seed)
+    flow = FLOWS[pathway]
+    result = WalkResult()
+    for _ in range(paths):
+        answers: dict[str, Any] = {}
+        asked: list[str] = []
+        while True:
+            result.states += 1
+            conv = Conversation(pathway, "en", EPOCH, answers, asked)
+            dest = next_state(conv)
+            result.edges.add((asked[-1] if asked else "start", dest))
+            if dest == ADVICE:
+                result.paths_ended_in_advice += 1
+                break
+            if dest in asked:
+                result.problems.append(f"{dest} asked twice after {asked}")
+                break
+            question = flow.question(dest)
+            result.asked.add(dest)
+            choices = answers_for(question)
+            while True:
+                parsed = parse_answer(question, rng.choice(choices))
+                assert isinstance(parsed, Parsed)
+                merged = {**answers, **parsed.values}
+                try:
+                    advice_for(Conversation(pathway, "en", EPOCH, merged, asked))
+                    break
+                except ValueError:
+                    continue
+            answers, asked = merged, [*asked, dest]
+    return result
+
+
+# How each pathway is explored for the tests and the flowcharts.
+EXHAUSTIVE = ("spine.alarm", "lm.diagnosis", "calc.nesms", "calc.kps", "calc.lm_category")
+RANDOM_PATHS = 300
+
+
+@cache
+def explore(pathway: str) -> WalkResult:
+    if pathway in EXHAUSTIVE:
+        return walk(pathway)
+    return random_walks(pathway, RANDOM_PATHS)
