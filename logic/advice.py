@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
@@ -14,21 +15,24 @@ from .pathway import GUIDELINES, Pathway
 from .pathways import PATHWAYS
 
 
-class Guideline(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Guideline:
     id: str
     version: str
 
 
-class Interpretation(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Interpretation:
     id: str
     text: str
 
 
-class Rationale(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Rationale:
     decision: str
     because: list[str]
     source: str
-    interpretations: list[str] = []
+    interpretations: list[str] = field(default_factory=list)
 
 
 class Advice(BaseModel):
@@ -45,8 +49,13 @@ class Advice(BaseModel):
         return {k: v for k, v in self.decisions.items() if k not in self.missing_by_decision}
 
 
+_PLAIN = (bool, int, float, str, type(None))
+
+
 def to_json(value: Any) -> Any:
     """Decision values (tuples, frozen dataclasses) as JSON-ready data."""
+    if type(value) in _PLAIN:
+        return value
     if hasattr(value, "to_json"):
         return value.to_json()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -68,24 +77,20 @@ def advise_findings(pathway: Pathway, findings: Findings) -> Advice:
             decisions[name] = to_json(outcome.value)
             branch = outcome.branch
             used.update(dict.fromkeys(branch.interpretations))
-            rationale.append(Rationale.model_construct(
-                decision=name,
-                because=list(outcome.because),
-                source=branch.source or pathway.field(name).source,
-                interpretations=list(branch.interpretations),
-            ))
+            rationale.append(Rationale(name, list(outcome.because),
+                                       branch.source or pathway.field(name).source,
+                                       list(branch.interpretations)))
         else:
             decisions[name] = None
             missing_by[name] = list(outcome.needs)
     missing = list(dict.fromkeys(n for needs in missing_by.values() for n in needs))
     return Advice.model_construct(
         pathway=pathway.id,
-        guideline=Guideline.model_construct(id=pathway.guideline,
-                                            version=GUIDELINES[pathway.guideline]),
+        guideline=Guideline(pathway.guideline, GUIDELINES[pathway.guideline]),
         decisions=decisions,
         missing=missing,
         missing_by_decision=missing_by,
-        interpretations=[Interpretation.model_construct(id=i, text=INTERPRETATIONS[i])
+        interpretations=[Interpretation(i, INTERPRETATIONS[i])
                          for i in sorted(used, key=lambda i: int(i[2:]))],
         rationale=rationale,
     )

@@ -28,11 +28,17 @@ class Facts:
 
     def flag(self, name: str) -> Outcome:
         """A boolean finding."""
-        return self._test(name, lambda v: v)
+        value = self._values[name]
+        if value is None:
+            return unknown((name,))
+        return Outcome({bool(value): NO_BRANCH}, (name,), ())
 
     def is_(self, name: str, *values: object) -> Outcome:
         """The finding has one of ``values``."""
-        return self._test(name, lambda v: v in values)
+        value = self._values[name]
+        if value is None:
+            return unknown((name,))
+        return Outcome({value in values: NO_BRANCH}, (name,), ())
 
     def gt(self, name: str, limit: float) -> Outcome:
         return self._test(name, lambda v: v > limit)

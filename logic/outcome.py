@@ -37,37 +37,51 @@ def _dedupe(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
 
-@dataclass(frozen=True, slots=True)
+_OPEN = object()  # marks an undecided outcome
+
+
 class Outcome:
-    possible: Mapping[Value, Branch] | None
-    because: tuple[str, ...] = ()
-    needs: tuple[str, ...] = ()
+    """Immutable by convention (never assigned after construction); a plain slotted class
+    because outcomes are created by the hundred per advice and must be cheap."""
+
+    __slots__ = ("_value", "because", "needs", "possible")
+
+    def __init__(self, possible: Mapping[Value, Branch] | None, because: tuple[str, ...] = (),
+                 needs: tuple[str, ...] = ()) -> None:
+        self.possible = possible
+        self.because = because
+        self.needs = needs
+        self._value: Any = (next(iter(possible)) if possible is not None and len(possible) == 1
+                            else _OPEN)
+
+    def __repr__(self) -> str:
+        return f"Outcome({self.possible!r}, because={self.because!r}, needs={self.needs!r})"
 
     @property
     def decided(self) -> bool:
-        return self.possible is not None and len(self.possible) == 1
+        return self._value is not _OPEN
 
     @property
     def value(self) -> Any:
         """The decided value; raises when undecided (callers check :attr:`decided`)."""
-        if self.possible is None or len(self.possible) != 1:
+        if self._value is _OPEN:
             raise ValueError("outcome is not decided")
-        return next(iter(self.possible))
+        return self._value
 
     @property
     def branch(self) -> Branch:
-        if self.possible is None or len(self.possible) != 1:
+        if self._value is _OPEN or self.possible is None:
             raise ValueError("outcome is not decided")
-        return next(iter(self.possible.values()))
+        return self.possible[self._value]
 
     # Boolean views, for outcomes whose values are True/False.
     @property
     def true(self) -> bool:
-        return self.possible is not None and len(self.possible) == 1 and True in self.possible
+        return self._value is True
 
     @property
     def false(self) -> bool:
-        return self.possible is not None and len(self.possible) == 1 and False in self.possible
+        return self._value is False
 
     def can_be(self, value: Value) -> bool:
         return self.possible is None or value in self.possible
