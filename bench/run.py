@@ -24,8 +24,9 @@ sys.path.insert(0, str(ROOT))
 import yaml  # noqa: E402
 
 from dialogs import engine  # noqa: E402
+from dialogs.render import question_view  # noqa: E402
 from logic.advice import advise  # noqa: E402
-from tests.dialog_driver import drive_case  # noqa: E402
+from tests.dialog_driver import answer_for, drive_case  # noqa: E402
 
 CASES = [yaml.safe_load(p.read_text()) for p in sorted((ROOT / "tests" / "cases").glob("*.yaml"))]
 
@@ -66,9 +67,6 @@ def bench_dialog_counts() -> dict[str, Any]:
 def _stored_chat(case: dict[str, Any]) -> dict[str, Any]:
     """What the Telegram front end stores per chat: the saved conversation and the language."""
     step = engine.start(case["pathway"], "nl", datetime.now(UTC))
-    from tests.dialog_driver import answer_for
-    from dialogs.render import question_view
-
     while step.question is not None:
         view = question_view(step.question, "nl")
         msg = {"findings": list(view.findings), "finding": view.finding, "kind": view.kind}
