@@ -80,18 +80,18 @@ class QuestionBuilder:
         return Question(qid, "bool", self._text(qid), finding=finding)
 
     def choice(self, finding: str, qid: str | None = None) -> Question:
-        domain = self._domains[finding]
-        assert domain.kind == "choice", finding
-        qid = qid or finding
-        opts = tuple(Option(v, option_key(finding, v)) for v in domain.values)
-        return Question(qid, "choice", self._text(qid), finding=finding, options=opts)
+        return self._options("choice", finding, qid)
 
     def multi(self, finding: str, qid: str | None = None) -> Question:
+        """A list-valued finding: several of its values may be chosen."""
+        return self._options("multi", finding, qid)
+
+    def _options(self, kind: Literal["choice", "multi"], finding: str, qid: str | None) -> Question:
         domain = self._domains[finding]
-        assert domain.kind == "multi", finding
+        assert domain.kind == kind, finding
         qid = qid or finding
         opts = tuple(Option(v, option_key(finding, v)) for v in domain.values)
-        return Question(qid, "multi", self._text(qid), finding=finding, options=opts)
+        return Question(qid, kind, self._text(qid), finding=finding, options=opts)
 
     def flags(self, qid: str, *findings: str) -> Question:
         """A multi question over boolean findings: the chosen become true, the others false."""
