@@ -13,6 +13,7 @@ from typing import Any
 
 from logic.advice import Advice
 from logic.pathway import GUIDELINES
+from logic.pathways import PATHWAYS
 
 from .clock import format_deadline
 from .conversation import Conversation
@@ -53,8 +54,6 @@ def guideline_line(pathway: str, lang: str) -> str:
 
 
 def _guideline(pathway: str) -> str:
-    from logic.pathways import PATHWAYS
-
     return PATHWAYS[pathway].guideline
 
 
