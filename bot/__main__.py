@@ -9,6 +9,8 @@ import argparse
 import os
 import sys
 
+from dotenv import dotenv_values
+
 from dialogs.flows import MENU
 from dialogs.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
@@ -23,7 +25,8 @@ def main(argv: list[str] | None = None) -> int:
     con.add_argument("--lang", choices=LANGUAGES, default=None)
     con.add_argument("--pathway", choices=MENU, default=None)
     args = parser.parse_args(argv)
-    token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
+    token = (os.environ.get("TELEGRAM_BOT_TOKEN")
+             or dotenv_values(".env").get("TELEGRAM_BOT_TOKEN") or "").strip()
     if args.command is None and token:
         from .telegram_main import run_telegram
 

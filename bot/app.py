@@ -1,0 +1,175 @@
+"""Build the Telegram Application: persistence, rate limiter, gate, dialog handlers, start-up.
+
+:class:`TelegramBot` holds the Application and what the handlers share (chat state, counters),
+so tests can look at a chat's last step and the counters without reaching into PTB.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from telegram import BotCommand, Update
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    BaseRateLimiter,
+    PersistenceInput,
+    TypeHandler,
+)
+from telegram.request import BaseRequest
+
+from dialogs.clock import Clock, SystemClock
+from dialogs.engine import Step
+from dialogs.i18n import LANGUAGES, translator
+
+from .chats import Chats
+from .gate import Gate, Stats
+from .handlers import COMMANDS, Dialog
+from .persistence import SqlitePersistence
+from .replies import Replies
+from .settings import Settings
+
+__all__ = ["ALLOWED_UPDATES", "TelegramBot"]
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member",
+                   "channel_post", "edited_channel_post"]
+
+
+class TelegramBot:
+    """The bot: a PTB Application with its persistence, handlers and purge loop.
+
+    ``request``/``get_updates_request`` replace PTB's HTTP transport (tests); ``purge_every`` is
+    the seconds between purges of idle conversations (default: a tenth of the idle timeout, at
+    most ten minutes); ``rate_limiter`` replaces the default ``AIORateLimiter(max_retries=3)``.
+    """
+
+    def __init__(self, settings: Settings, *, clock: Clock | None = None,
+                 request: BaseRequest | None = None,
+                 get_updates_request: BaseRequest | None = None,
+                 purge_every: float | None = None,
+                 rate_limiter: BaseRateLimiter[Any] | None = None) -> None:
+        self.settings = settings
+        self.clock: Clock = clock or SystemClock()
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        self.persistence = SqlitePersistence(settings.database,
+                                             idle_timeout=settings.idle_timeout,
+                                             clock=self.clock.now)
+        # Only chat_data is kept (the dialogs); never user or bot data.
+        self.persistence.store_data = PersistenceInput(bot_data=False, chat_data=True,
+                                                       user_data=False, callback_data=False)
+        self.stats = Stats()
+        self.chats = Chats(self.persistence, self.clock, settings.default_language,
+                           settings.idle_timeout)
+        self.purge_every = purge_every or max(
+            1.0, min(600.0, settings.idle_timeout.total_seconds() / 10))
+        self._purger: asyncio.Task[None] | None = None
+
+        builder: Any = (
+            Application.builder()
+            .token(settings.telegram_bot_token.get_secret_value())
+            .persistence(self.persistence)
+            .rate_limiter(rate_limiter or AIORateLimiter(max_retries=3))
+            .post_init(self._post_init)
+            .post_stop(self._post_stop)
+            .post_shutdown(self._post_shutdown)
+        )
+        if settings.telegram_api_base_url:
+            builder = builder.base_url(settings.telegram_api_base_url)
+        if request is not None:
+            builder = builder.request(request)
+        if get_updates_request is not None:
+            builder = builder.get_updates_request(get_updates_request)
+        self.application: Application[Any, Any, Any, Any, Any, Any] = builder.build()
+
+        gate = Gate(self.persistence, settings.allowed_user_ids, settings.rate_limit_per_minute,
+                    settings.default_language, self.stats)
+        self.application.add_handler(TypeHandler(Update, gate), group=-1)
+        Dialog(self.chats, Replies(self.chats, self.clock), self.stats,
+               settings.allowed_user_ids).register(self.application)
+
+    # --- life cycle (run_polling/run_webhook call these; tests use running()) ----------------
+    async def _post_init(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        if not self.settings.allowed_user_ids:
+            log.warning("ALLOWED_USER_IDS is empty: every user will be refused")
+        await self.purge()
+        await self.set_commands()
+        self._purger = asyncio.create_task(self._purge_loop(), name="purge-idle")
+
+    async def _post_stop(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        if self._purger is not None:
+            self._purger.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._purger
+            self._purger = None
+
+    async def _post_shutdown(self,
+                             application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        self.persistence.close()
+
+    async def set_commands(self) -> None:
+        """The command menu in each language, and in the default language for the others."""
+        bot = self.application.bot
+
+        def commands(lang: str) -> list[BotCommand]:
+            t = translator(lang)
+            return [BotCommand(name, t(key)) for name, key in COMMANDS]
+
+        try:
+            for lang in LANGUAGES:
+                await bot.set_my_commands(commands(lang), language_code=lang)
+            await bot.set_my_commands(commands(self.settings.default_language))
+        except TelegramError as exc:
+            log.warning("could not set the command menu: %s", type(exc).__name__)
+
+    async def purge(self) -> int:
+        """Delete conversations idle longer than the idle timeout, stored and in memory."""
+        purged = await self.persistence.purge_idle()
+        idle = self.chats.idle(self.application.chat_data)
+        for chat_id in idle:
+            self.chats.drop_idle(chat_id)
+            if chat_id in self.application.chat_data:
+                self.application.drop_chat_data(chat_id)
+        if idle:
+            log.info("closed %d idle conversation(s) in memory", len(idle))
+        return purged
+
+    async def _purge_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.purge_every)
+            try:
+                await self.purge()
+            except Exception as exc:  # keep purging; never log contents
+                log.error("purge failed: %s", type(exc).__name__)
+
+    @asynccontextmanager
+    async def running(self, *, poll_timeout: int = 1) -> AsyncIterator[TelegramBot]:
+        """Long polling inside an existing event loop, as ``run_polling`` does it."""
+        app = self.application
+        await app.initialize()
+        await self._post_init(app)
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0, timeout=poll_timeout,
+                                        allowed_updates=ALLOWED_UPDATES)
+        try:
+            yield self
+        finally:
+            if app.updater.running:
+                await app.updater.stop()
+            await app.stop()
+            await self._post_stop(app)
+            await app.shutdown()
+            await self._post_shutdown(app)
+
+    # --- inspection -----------------------------------------------------------------------------
+    def last_step(self, chat_id: int) -> Step | None:
+        """The dialog step last shown in a chat."""
+        return self.chats.last_step(chat_id)

@@ -1,0 +1,144 @@
+"""What every update passes first (a TypeHandler in group -1): once only, private chats of
+allowed users only, and a per-user rate limit. Whatever is stopped here stores nothing."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from telegram import Update
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.error import TelegramError
+from telegram.ext import ApplicationHandlerStop, ContextTypes
+
+from dialogs.i18n import translator
+
+from .chats import user_language
+from .persistence import SqlitePersistence
+
+__all__ = ["Gate", "Stats"]
+
+log = logging.getLogger(__name__)
+
+WINDOW = 60.0  # seconds of the rate limit
+_MAX_REMEMBERED = 10_000
+
+
+@dataclass
+class Stats:
+    """Counts of what happened to updates (no contents)."""
+
+    handled: int = 0
+    duplicates: int = 0
+    refused: int = 0
+    left_chats: int = 0
+    rate_limited: int = 0
+    errors: int = 0
+
+
+class Gate:
+    def __init__(self, persistence: SqlitePersistence, allowed: frozenset[int], per_minute: int,
+                 default_language: str, stats: Stats,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
+        self._persistence = persistence
+        self._allowed = allowed
+        self._per_minute = per_minute
+        self._default = default_language
+        self._stats = stats
+        self._monotonic = monotonic
+        self._recent: dict[int, deque[float]] = {}
+        self._noticed: dict[int, float] = {}
+        self._refused_users: set[int] = set()
+
+    async def __call__(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if not isinstance(update, Update):
+            raise ApplicationHandlerStop
+        if not await self._persistence.mark_update_seen(update.update_id):
+            self._stats.duplicates += 1
+            log.info("update %d was delivered again; skipped", update.update_id)
+            raise ApplicationHandlerStop
+        chat = update.effective_chat
+        if chat is None:
+            raise ApplicationHandlerStop
+        if chat.type != ChatType.PRIVATE:
+            context.application.drop_chat_data(chat.id)
+            await self._leave(update, context)
+            raise ApplicationHandlerStop
+        user = update.effective_user
+        if user is None or user.id not in self._allowed:
+            context.application.drop_chat_data(chat.id)
+            await self._refuse(update, context)
+            raise ApplicationHandlerStop
+        if not self._within_rate(user.id):
+            await self._slow_down(update, context, user.id)
+            raise ApplicationHandlerStop
+
+    async def _leave(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        chat = update.effective_chat
+        assert chat is not None
+        member = update.my_chat_member
+        if member is not None and member.new_chat_member.status in (
+                ChatMemberStatus.LEFT, ChatMemberStatus.BANNED):
+            return  # already removed from it
+        self._stats.left_chats += 1
+        log.info("leaving a %s chat: only private chats are served", chat.type)
+        try:
+            await context.bot.leave_chat(chat.id)
+        except TelegramError as exc:
+            log.warning("could not leave a %s chat: %s", chat.type, type(exc).__name__)
+
+    async def _refuse(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        user = update.effective_user
+        self._stats.refused += 1
+        if user is None:
+            return
+        log.info("update %d from a user not on ALLOWED_USER_IDS refused", update.update_id)
+        t = translator(user_language(user.language_code, self._default))
+        # i18n: {user_id} is the Telegram user id the administrator must add
+        text = t("bot.refused", user_id=user.id)
+        try:
+            if update.callback_query is not None:
+                await update.callback_query.answer(text[:200], show_alert=True)
+            elif user.id not in self._refused_users and update.effective_chat is not None:
+                if len(self._refused_users) > _MAX_REMEMBERED:
+                    self._refused_users.clear()
+                self._refused_users.add(user.id)
+                await context.bot.send_message(update.effective_chat.id, text)
+        except TelegramError as exc:
+            log.warning("could not send the refusal: %s", type(exc).__name__)
+
+    def _within_rate(self, user_id: int) -> bool:
+        now = self._monotonic()
+        recent = self._recent.setdefault(user_id, deque())
+        while recent and recent[0] <= now - WINDOW:
+            recent.popleft()
+        if len(recent) >= self._per_minute:
+            return False
+        recent.append(now)
+        if len(self._recent) > _MAX_REMEMBERED:
+            self._recent = {u: d for u, d in self._recent.items() if d and d[-1] > now - WINDOW}
+        return True
+
+    async def _slow_down(self, update: Update, context: ContextTypes.DEFAULT_TYPE,
+                         user_id: int) -> None:
+        self._stats.rate_limited += 1
+        log.info("update %d over the rate limit; skipped", update.update_id)
+        lang = user_language(update.effective_user.language_code if update.effective_user
+                             else None, self._default)
+        if isinstance(context.chat_data, dict) and context.chat_data.get("lang_chosen"):
+            lang = str(context.chat_data.get("lang", lang))
+        t = translator(lang)
+        text = t("bot.rate_limited")
+        now = self._monotonic()
+        try:
+            if update.callback_query is not None:
+                await update.callback_query.answer(text[:200])
+            elif self._noticed.get(user_id, -WINDOW) <= now - WINDOW:
+                self._noticed[user_id] = now
+                if update.effective_chat is not None:
+                    await context.bot.send_message(update.effective_chat.id, text)
+        except TelegramError as exc:
+            log.warning("could not send the rate-limit notice: %s", type(exc).__name__)

@@ -1,0 +1,384 @@
+"""The dialog over Telegram: commands, button presses and typed answers become engine steps.
+
+Handlers know nothing clinical: they call ``dialogs.engine`` and show its steps through
+:class:`~bot.replies.Replies`. They never log message text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import html
+import logging
+import traceback
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from telegram import Message, Update
+from telegram.constants import ChatType, ParseMode
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from dialogs import engine
+from dialogs.flowchart import mermaid
+from dialogs.flows import MENU
+from dialogs.i18n import N_, translator
+from dialogs.questions import UNKNOWN
+from dialogs.render import pathway_title, question_view
+
+from .chats import LANG_CHOSEN, Chats, ChatState
+from .gate import Stats
+from .keyboards import (
+    LANGUAGE_NAMES,
+    NONE_VALUE,
+    Press,
+    continue_keyboard,
+    decode,
+    language_keyboard,
+    menu_keyboard,
+    selectable,
+)
+from .replies import Replies
+from .texts import about_text, chart_note_messages, help_text, menu_text
+
+__all__ = ["COMMANDS", "Dialog"]
+
+log = logging.getLogger(__name__)
+
+Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
+CALCULATORS = {"nesms": "calc.nesms", "kps": "calc.kps"}
+#: Commands in menu order, with the key of their description in the command menu.
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("start", N_("bot.command.start")),
+    ("menu", N_("bot.command.menu")),
+    ("back", N_("bot.command.back")),
+    ("restart", N_("bot.command.restart")),
+    ("summary", N_("bot.command.summary")),
+    ("cancel", N_("bot.command.cancel")),
+    ("nesms", N_("bot.command.nesms")),
+    ("kps", N_("bot.command.kps")),
+    ("flowchart", N_("bot.command.flowchart")),
+    ("language", N_("bot.command.language")),
+    ("about", N_("bot.command.about")),
+    ("help", N_("bot.command.help")),
+)
+
+
+@functools.lru_cache(maxsize=len(MENU))
+def _flowchart(pathway: str) -> str:
+    return mermaid(pathway)
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+class Dialog:
+    def __init__(self, chats: Chats, replies: Replies, stats: Stats,
+                 allowed: frozenset[int]) -> None:
+        self.chats = chats
+        self.replies = replies
+        self.clock = replies.clock
+        self.stats = stats
+        self.allowed = allowed
+
+    def register(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        app.add_handler(MessageHandler(filters.UpdateType.EDITED, self.edited))
+        commands: dict[str, Callback] = {
+            "start": self.start, "menu": self.menu, "back": self.back, "restart": self.restart,
+            "summary": self.summary, "cancel": self.cancel, "nesms": self.calculator,
+            "kps": self.calculator, "flowchart": self.flowchart, "language": self.language,
+            "about": self.about, "help": self.help,
+        }
+        for name, callback in commands.items():
+            # The flowchart can take seconds to draw: it does not hold up other chats.
+            app.add_handler(CommandHandler(name, callback, block=name != "flowchart"))
+        app.add_handler(MessageHandler(filters.COMMAND, self.unknown_command))
+        app.add_handler(CallbackQueryHandler(self.button))
+        app.add_handler(MessageHandler(filters.TEXT, self.text))
+        app.add_handler(MessageHandler(filters.UpdateType.MESSAGE, self.unsupported))
+        app.add_handler(TypeHandler(Update, self.count), group=1)
+        app.add_error_handler(self.error)
+
+    # --- helpers ----------------------------------------------------------------------------
+    def _state(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> ChatState:
+        chat, user = update.effective_chat, update.effective_user
+        assert chat is not None and context.chat_data is not None
+        return self.chats.open(chat.id, context.chat_data,
+                               user.language_code if user is not None else None)
+
+    async def _say(self, context: ContextTypes.DEFAULT_TYPE, state: ChatState, text: str,
+                   *, menu: bool = False) -> None:
+        """Send one plain text (escaped here), with the menu buttons if asked."""
+        markup = menu_keyboard(state.lang) if menu else None
+        await self.replies.send(context.bot, state.chat_id, [_esc(text)], markup)
+
+    async def _no_dialog(self, context: ContextTypes.DEFAULT_TYPE, state: ChatState) -> None:
+        t = translator(state.lang)
+        await self._say(context, state, t("bot.no_dialog"), menu=True)
+
+    async def _start_pathway(self, context: ContextTypes.DEFAULT_TYPE, state: ChatState,
+                             pathway: str, **show: Any) -> None:
+        step = engine.start(pathway, state.lang, self.clock.now())
+        await self.replies.show(context.bot, state, step, **show)
+
+    # --- commands -----------------------------------------------------------------------------
+    async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        state = self._state(update, context)
+        await self.chats.save(state)
+        await self.replies.send(context.bot, state.chat_id,
+                                [menu_text(state.lang, with_opening=True)],
+                                menu_keyboard(state.lang))
+
+    async def menu(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        state = self._state(update, context)
+        await self.replies.send(context.bot, state.chat_id,
+                                [menu_text(state.lang, with_opening=False)],
+                                menu_keyboard(state.lang))
+
+    async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        state = self._state(update, context)
+        await self.replies.send(context.bot, state.chat_id, [help_text(state.lang)])
+
+    async def about(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        state = self._state(update, context)
+        await self.replies.send(context.bot, state.chat_id, [about_text(state.lang)])
+
+    async def language(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        state = self._state(update, context)
+        t = translator(state.lang)
+        await self.replies.send(context.bot, state.chat_id, [_esc(t("bot.language.prompt"))],
+                                language_keyboard())
+
+    async def back(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        state = self._state(update, context)
+        if state.conv is None:
+            await self._no_dialog(context, state)
+            return
+        await self.replies.show(context.bot, state, engine.back(state.conv))
+
+    async def restart(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        state = self._state(update, context)
+        if state.conv is None:
+            await self._no_dialog(context, state)
+            return
+        await self.replies.show(context.bot, state, engine.restart(state.conv))
+
+    async def summary(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        state = self._state(update, context)
+        if state.conv is None:
+            await self._no_dialog(context, state)
+            return
+        await self._send_summary(context, state)
+
+    async def _send_summary(self, context: ContextTypes.DEFAULT_TYPE, state: ChatState) -> None:
+        assert state.conv is not None
+        messages = chart_note_messages(state.conv, engine.current(state.conv), state.lang,
+                                       self.clock.now())
+        await self.replies.send(context.bot, state.chat_id, messages)
+
+    async def cancel(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        state = self._state(update, context)
+        if state.conv is None:
+            await self._no_dialog(context, state)
+            return
+        old = state.msg
+        self.chats.end(state)
+        await self.chats.save(state)
+        await self.replies.close(context.bot, state.chat_id, [old])
+        t = translator(state.lang)
+        await self._say(context, state, t("bot.cancelled"), menu=True)
+
+    async def calculator(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        state = self._state(update, context)
+        assert update.message is not None and update.message.text is not None
+        name = update.message.text.split()[0].lstrip("/").split("@")[0].lower()
+        await self._start_pathway(context, state, CALCULATORS[name])
+
+    async def flowchart(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        state = self._state(update, context)
+        if state.conv is None:
+            await self._no_dialog(context, state)
+            return
+        pathway = state.conv.pathway
+        text = await asyncio.to_thread(_flowchart, pathway)
+        t = translator(state.lang)
+        # i18n: caption of the .mmd file; {title} is the pathway's menu title
+        caption = t("bot.flowchart.caption", title=pathway_title(pathway, state.lang))
+        await context.bot.send_document(state.chat_id, text.encode("utf-8"),
+                                        filename=f"flowchart-{pathway}.mmd",
+                                        caption=_esc(caption), parse_mode=ParseMode.HTML)
+
+    async def unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        state = self._state(update, context)
+        t = translator(state.lang)
+        await self._say(context, state, t("bot.unknown_command"))
+
+    # --- typed answers and everything else ------------------------------------------------------
+    async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        state = self._state(update, context)
+        assert update.message is not None and update.message.text is not None
+        if state.conv is None:
+            await self._no_dialog(context, state)
+            return
+        await self.replies.show(context.bot, state, engine.answer(state.conv,
+                                                                  update.message.text))
+
+    async def edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        state = self._state(update, context)
+        t = translator(state.lang)
+        await self._say(context, state, t("bot.edited"))
+
+    async def unsupported(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        state = self._state(update, context)
+        t = translator(state.lang)
+        await self._say(context, state, t("bot.unsupported"))
+
+    async def count(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        self.stats.handled += 1
+
+    # --- buttons ------------------------------------------------------------------------------
+    async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        assert query is not None
+        state = self._state(update, context)
+        press = decode(query.data)
+        message = query.message if isinstance(query.message, Message) else None
+        if press is None or message is None:
+            await self._closed(query, state)
+        elif press.kind == "m":
+            assert press.index is not None
+            pathway = MENU[press.index]
+            await self._start_pathway(context, state, pathway, pressed=message, query=query,
+                                      echo=pathway_title(pathway, state.lang))
+        elif press.kind == "n":
+            await self.replies.ack(query)
+            await self.replies.send(context.bot, state.chat_id,
+                                    [menu_text(state.lang, with_opening=False)],
+                                    menu_keyboard(state.lang))
+        elif press.kind == "l":
+            await self._choose_language(context, state, press, message, query)
+        else:
+            await self._dialog_press(context, state, press, message, query)
+
+    async def _closed(self, query: Any, state: ChatState) -> None:
+        t = translator(state.lang)
+        await self.replies.ack(query, t("bot.closed"))
+
+    async def _choose_language(self, context: ContextTypes.DEFAULT_TYPE, state: ChatState,
+                               press: Press, message: Message, query: Any) -> None:
+        assert press.lang is not None
+        state.lang = press.lang
+        state.data[LANG_CHOSEN] = True
+        t = translator(state.lang)
+        # i18n: {language} is the language's own name (Nederlands, English)
+        chosen = t("bot.language.chosen", language=t(LANGUAGE_NAMES[press.lang]))
+        if state.conv is None or engine.current(state.conv).done:
+            if state.conv is not None:
+                engine.set_language(state.conv, state.lang)
+            await self.chats.save(state)
+            await self.replies.ack(query)
+            await self.replies.close(context.bot, state.chat_id, [message.message_id], message,
+                                     chosen)
+            return
+        step = engine.set_language(state.conv, state.lang)
+        await self.replies.show(context.bot, state, step, pressed=message, echo=chosen,
+                                query=query, keep_toggles=True)
+
+    async def _dialog_press(self, context: ContextTypes.DEFAULT_TYPE, state: ChatState,
+                            press: Press, message: Message, query: Any) -> None:
+        conv = state.conv
+        current_msg = press.kind == "c" or state.msg is None or message.message_id == state.msg
+        if conv is None or press.step != conv.step or not current_msg:
+            await self._closed(query, state)
+            if (conv is not None and state.msg is None and press.step is not None
+                    and press.step < conv.step):
+                # The reply to the last step never arrived (e.g. a restart in between).
+                await self.replies.show(context.bot, state, engine.current(conv),
+                                        keep_toggles=True)
+            return
+        current = engine.current(conv)
+        bot = context.bot
+        if press.kind == "b":
+            await self.replies.show(bot, state, engine.back(conv), pressed=message, query=query)
+        elif press.kind == "r":
+            await self.replies.show(bot, state, engine.restart(conv), pressed=message,
+                                    query=query)
+        elif press.kind == "c":
+            await self.replies.show(bot, state, current, pressed=message, query=query,
+                                    keep_toggles=True)
+        elif press.kind == "s":
+            await self.replies.ack(query)
+            await self._send_summary(context, state)
+        elif current.question is None:
+            await self._closed(query, state)
+        else:
+            await self._answer_press(context, state, press, current, message, query)
+
+    async def _answer_press(self, context: ContextTypes.DEFAULT_TYPE, state: ChatState,
+                            press: Press, current: engine.Step, message: Message,
+                            query: Any) -> None:
+        assert state.conv is not None and current.question is not None
+        view = question_view(current.question, state.lang)
+        index = press.index if press.index is not None else -1
+        multi = view.kind == "multi"
+        if press.kind == "a":
+            valid = 0 <= index < len(view.options) and (
+                not multi or view.options[index].value in (NONE_VALUE, UNKNOWN))
+            if not valid:
+                await self._closed(query, state)
+                return
+            option = view.options[index]
+            step = engine.answer(state.conv, str(option.value))
+            await self.replies.show(context.bot, state, step, pressed=message, echo=option.label,
+                                    query=query)
+        elif press.kind == "t" and multi and index in selectable(view):
+            state.toggles = sorted(set(state.toggles) ^ {index})
+            await self.replies.retick(context.bot, state, current, message, query)
+        elif press.kind == "d" and multi:
+            chosen = [i for i in state.toggles if i in selectable(view)]
+            if not chosen:
+                t = translator(state.lang)
+                await self.replies.ack(query, t("bot.multi_empty"))
+                return
+            raw = ",".join(str(view.options[i].value) for i in chosen)
+            echo = ", ".join(view.options[i].label for i in chosen)
+            step = engine.answer(state.conv, raw)
+            await self.replies.show(context.bot, state, step, pressed=message, echo=echo,
+                                    query=query)
+        else:
+            await self._closed(query, state)
+
+    # --- errors -------------------------------------------------------------------------------
+    async def error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log the error's type and place (never text); tell the user, answers are kept."""
+        error = context.error
+        self.stats.errors += 1
+        frames = traceback.extract_tb(error.__traceback__) if error is not None else []
+        where = f"{frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno}" if frames else "?"
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.error("update %s failed: %s at %s", update_id, type(error).__name__, where)
+        if not isinstance(update, Update) or isinstance(error, Forbidden):
+            return
+        chat, user = update.effective_chat, update.effective_user
+        if (chat is None or chat.type != ChatType.PRIVATE or user is None
+                or user.id not in self.allowed or context.chat_data is None):
+            return
+        state = self._state(update, context)
+        markup = continue_keyboard(state.conv.step, state.lang) if state.conv else None
+        t = translator(state.lang)
+        text = _esc(t("bot.error"))
+        try:
+            if update.callback_query is not None:
+                await self.replies.ack(update.callback_query)
+            await self.replies.send(context.bot, chat.id, [text], markup)
+        except TelegramError as exc:
+            log.warning("could not tell the user about the error: %s", type(exc).__name__)

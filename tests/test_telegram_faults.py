@@ -1,0 +1,152 @@
+"""Bot API faults over real HTTP: 429 with retry_after, 500, slow answers and dropped connections,
+on sends, edits, button answers and getUpdates. The bot never crashes, keeps every answer, tells
+the user when a reply was lost, never sends an advice twice, and logs neither text nor token."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.logs import QUIET, quiet_libraries
+from dialogs.i18n import translator
+from dialogs.render import pathway_title, question_view
+from logic.advice import advise
+from tests.logic_helpers import load_cases, unmet_expectations
+from tests.telegram_support import TOKEN, USER, Clinician, actions, fast_http, http_bot
+
+EN = translator("en")
+CASES = dict(load_cases())
+SECRET_TEXT = "Jansen geb 12-03-1950"
+
+pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+
+
+@pytest.fixture
+def debug_logs(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
+    """Capture everything at DEBUG, with the library floors the bot sets for itself."""
+    levels = {name: logging.getLogger(name).level for name in QUIET}
+    caplog.set_level(logging.DEBUG)
+    quiet_libraries("DEBUG")
+    yield caplog
+    for name, level in levels.items():
+        logging.getLogger(name).setLevel(level)
+
+
+async def answer_one(me: Clinician, findings: dict[str, object]) -> None:
+    question = me.step.question
+    assert question is not None
+    for kind, value in actions(question_view(question, "en"), findings, "en"):
+        await (me.press(value) if kind == "press" else me.type(value))
+
+
+def advice_count(texts: list[str], pathway: str) -> int:
+    title = EN("ui.advice_title", title=pathway_title(pathway, "en"))
+    return sum(title in text for text in texts)
+
+
+def test_faults_on_every_kind_of_call(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                      debug_logs: pytest.LogCaptureFixture) -> None:
+    fast_http(monkeypatch)
+    case = CASES["spine-tx-clinical-mesmc-surgery"]
+    findings = case["findings"]
+
+    async def scenario() -> None:
+        async with http_bot(tmp_path) as (api, bot):
+            me = Clinician(api, bot)
+            await me.command("start")
+            await me.press(pathway_title(case["pathway"], "en"))
+
+            # Slow button answers and a 429 (retried after retry_after by the rate limiter).
+            api.inject("answerCallbackQuery", "slow", delay=0.3)
+            api.inject("sendMessage", "429", retry_after=1)
+            await answer_one(me, findings)
+            assert bot.stats.errors == 0
+
+            # 500 when closing the answered question's keyboard: the dialog just goes on.
+            api.inject("editMessageText", "500")
+            api.inject("editMessageReplyMarkup", "500")
+            await answer_one(me, findings)
+            assert bot.stats.errors == 0 and me.step.question is not None
+
+            # A typed answer no one should ever see in a log; refused, asked again.
+            await me.type(SECRET_TEXT)
+            assert me.step.refusal is not None
+
+            # 500 on the next question: lost, the user is told, Continue shows it again.
+            step_before = me.step.conv.step
+            api.inject("sendMessage", "500")
+            await answer_one(me, findings)
+            assert bot.stats.errors == 1
+            assert api.messages_to(USER)[-1] == EN("bot.error")
+            assert me.step.conv.step == step_before + 1  # the answer was kept
+            await me.press(EN("bot.button.continue"))
+            question = me.step.question
+            assert question is not None
+            assert api.messages_to(USER)[-1].endswith(question_view(question, "en").text)
+
+            # Dropped connection: the question was delivered, only the reply to the call was
+            # lost; the user is told, and the question's buttons still work.
+            api.inject("sendMessage", "drop")
+            await answer_one(me, findings)
+            assert bot.stats.errors == 2
+            assert api.messages_to(USER)[-1] == EN("bot.error")
+
+            # getUpdates fails twice; polling goes on.
+            api.inject("getUpdates", "500")
+            api.inject("getUpdates", "drop")
+            step = await me.answer_case(findings, "en")
+
+            assert unmet_expectations(step.advice.decisions, case["expect"]) == {}
+            for field, value in advise(case["pathway"], findings).settled().items():
+                assert step.advice.decisions[field] == value, field
+            assert advice_count(api.messages_to(USER), case["pathway"]) == 1
+            fired = {(f.method, f.kind) for f in api.faults}
+            assert fired == {("answerCallbackQuery", "slow"), ("sendMessage", "429"),
+                             ("editMessageText", "500"), ("sendMessage", "500"),
+                             ("sendMessage", "drop"), ("getUpdates", "500"),
+                             ("getUpdates", "drop")} | (
+                {("editMessageReplyMarkup", "500")} & fired)
+
+    asyncio.run(scenario())
+    logs = debug_logs.text
+    assert "failed: NetworkError" in logs  # the error type is logged ...
+    assert SECRET_TEXT not in logs and "Jansen" not in logs  # ... message text never
+    assert TOKEN not in logs and TOKEN.split(":")[1] not in logs
+
+
+def test_lost_or_delayed_advice_is_never_sent_twice(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    fast_http(monkeypatch)
+    case = CASES["spine-alarm-sudden-weakness"]
+    pathway = case["pathway"]
+
+    async def scenario() -> None:
+        async with http_bot(tmp_path) as (api, bot):
+            me = Clinician(api, bot)
+            await me.command("start")
+            await me.press(pathway_title(pathway, "en"))
+            question = me.step.question
+            assert question is not None
+            presses = actions(question_view(question, "en"), case["findings"], "en")
+            for _, label in presses[:-1]:
+                await me.press(label)
+            api.inject("sendMessage", "drop")  # the advice arrives; its answer is lost
+            await me.press(presses[-1][1])
+            assert me.step.done and bot.stats.errors == 1
+            assert advice_count(api.messages_to(USER), pathway) == 1
+            assert api.messages_to(USER)[-1] == EN("bot.error")
+
+            await me.press("↺ " + EN("common.restart"))  # the advice's buttons still work
+            for _, label in presses[:-1]:
+                await me.press(label)
+            api.inject("sendMessage", "429", retry_after=1)  # retried once, sent once
+            await me.press(presses[-1][1])
+            assert advice_count(api.messages_to(USER), pathway) == 2
+            assert bot.stats.errors == 1
+            assert me.step.advice.decisions["alarm_level"] == case["expect"]["alarm_level"]
+
+    asyncio.run(scenario())
