@@ -12,6 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from logic.advice import Advice
+
 
 class SavedConversation(BaseModel):
     """The stored form (JSON): never a pickled Machine."""
@@ -41,6 +43,8 @@ class Conversation:
         self.answers: dict[str, Any] = dict(answers or {})
         self.asked: list[str] = list(asked or [])
         self.step = step
+        # The last advice computed, keyed by the answers it was computed from (never stored).
+        self.cached_advice: tuple[tuple[str, tuple[tuple[str, Any], ...]], Advice] | None = None
 
     def known(self) -> dict[str, Any]:
         """The answered findings, without those answered as unknown."""

@@ -12,8 +12,19 @@ START, ADVICE = "start", "advice"
 
 
 def advice_for(conv: Conversation) -> Advice:
-    """The advice on the answers given (unknown answers count as not known)."""
-    return advise(conv.pathway, conv.known())
+    """The advice on the answers given (unknown answers count as not known).
+
+    One answer needs the advice several times (before, after, the next question, the machine's
+    guard); it is computed once per distinct set of answers and kept on the conversation.
+    """
+    known = conv.known()
+    key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in known.items()))
+    cached = conv.cached_advice
+    if cached is not None and cached[0] == (conv.pathway, key):
+        return cached[1]
+    advice = advise(conv.pathway, known)
+    conv.cached_advice = ((conv.pathway, key), advice)
+    return advice
 
 
 def next_question(flow: Flow, advice: Advice, asked: list[str]) -> Question | None:

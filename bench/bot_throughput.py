@@ -1,0 +1,151 @@
+"""The real PTB Application against a bare PTB echo bot, in the same offline harness.
+
+Both run real long polling through :class:`tests.fakes.OfflineRequest` (a ``BaseRequest`` that
+answers at once from an in-memory Bot API fake). ``chats`` simulated clinicians walk a real dialog
+(the NESMS calculator: a command and five typed answers) concurrently, in waves: every chat sends
+its next answer once the bot has answered all chats' previous ones. The echo bot gets the same
+number of text updates from the same chats. Per-update service time is the time spent in
+``Application.process_update`` (handlers, persistence writes, fake API calls).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from pathlib import Path
+from typing import Any
+
+from telegram import Update
+from telegram.ext import AIORateLimiter, Application, ContextTypes, MessageHandler, filters
+
+from tests.fakes import FakeBotApi, OfflineRequest
+from tests.telegram_support import TOKEN, make_bot
+
+SCRIPT = ("/nesms", "no", "breast", "yes", "independent", "40")
+
+
+def _timed(app: Application[Any, Any, Any, Any, Any, Any], into: list[float]) -> None:
+    """Record how long each update spends in ``process_update``."""
+    original = app.process_update
+
+    async def process_update(update: object) -> None:
+        start = time.perf_counter()
+        try:
+            await original(update)
+        finally:
+            into.append(time.perf_counter() - start)
+
+    app.process_update = process_update  # type: ignore[method-assign]
+
+
+async def _waves(api: FakeBotApi, chats: int, send: Callable[[int, str], object]) -> float:
+    """Push SCRIPT in waves over all chats; returns the seconds until the last wave is answered."""
+    counted = 0
+    replies: dict[int, int] = {}
+
+    def count() -> None:
+        nonlocal counted
+        for method, params in api.sent[counted:]:
+            if method == "sendMessage":
+                chat = int(params["chat_id"])
+                replies[chat] = replies.get(chat, 0) + 1
+        counted = len(api.sent)
+
+    start = time.perf_counter()
+    for step, text in enumerate(SCRIPT, 1):
+        for chat in range(1, chats + 1):
+            send(chat, text)
+        while True:
+            count()
+            if all(replies.get(c, 0) >= step for c in range(1, chats + 1)):
+                break
+            await asyncio.sleep(0.005)
+    return time.perf_counter() - start
+
+
+async def _run(api: FakeBotApi, chats: int, running: AbstractAsyncContextManager[Any],
+               send: Callable[[int, str], object]) -> float:
+    async with running:
+        return await _waves(api, chats, send)
+
+
+def _send_to_bot(api: FakeBotApi) -> Callable[[int, str], object]:
+    def send(chat: int, text: str) -> object:
+        if text.startswith("/"):
+            return api.push_command(chat, chat, text[1:])
+        return api.push_text(chat, chat, text)
+    return send
+
+
+async def _bot(chats: int, data_dir: Path) -> tuple[float, list[float]]:
+    api = FakeBotApi()
+    bot = make_bot(api, data_dir, allowed_user_ids=frozenset(range(1, chats + 1)),
+                   rate_limit_per_minute=10_000)
+    timings: list[float] = []
+    _timed(bot.application, timings)
+    seconds = await _run(api, chats, bot.running(), _send_to_bot(api))
+    return seconds, timings
+
+
+class _EchoRunning:
+    def __init__(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        self.app = app
+
+    async def __aenter__(self) -> None:
+        await self.app.initialize()
+        await self.app.start()
+        assert self.app.updater is not None
+        await self.app.updater.start_polling(poll_interval=0, timeout=1)
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self.app.updater is not None
+        await self.app.updater.stop()
+        await self.app.stop()
+        await self.app.shutdown()
+
+
+async def _echo(chats: int) -> tuple[float, list[float]]:
+    api = FakeBotApi()
+    app = (Application.builder().token(TOKEN).request(OfflineRequest(api))
+           .get_updates_request(OfflineRequest(api))
+           .rate_limiter(AIORateLimiter(overall_max_rate=10_000, max_retries=3)).build())
+
+    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.effective_chat is not None and update.effective_message is not None
+        await context.bot.send_message(update.effective_chat.id,
+                                       update.effective_message.text or "")
+
+    app.add_handler(MessageHandler(filters.TEXT, echo))
+    timings: list[float] = []
+    _timed(app, timings)
+    send: Callable[[int, str], object] = lambda chat, text: api.push_text(  # noqa: E731
+        chat, chat, text.lstrip("/"))
+    seconds = await _run(api, chats, _EchoRunning(app), send)
+    return seconds, timings
+
+
+def _p99_ms(values: list[float]) -> float:
+    ordered = sorted(values)
+    return round(1000 * ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))], 2)
+
+
+def bench_bot(chats: int = 1000) -> dict[str, Any]:
+    updates = chats * len(SCRIPT)
+    with tempfile.TemporaryDirectory() as tmp:
+        bot_seconds, bot_times = asyncio.run(_bot(chats, Path(tmp)))
+    echo_seconds, echo_times = asyncio.run(_echo(chats))
+    bot_rate, echo_rate = updates / bot_seconds, updates / echo_seconds
+    return {
+        "bot_chats": chats,
+        "bot_updates_per_s": round(bot_rate, 1),
+        "echo_updates_per_s": round(echo_rate, 1),
+        "bot_vs_echo_ratio": round(bot_rate / echo_rate, 3),
+        "bot_p99_ms": _p99_ms(bot_times),
+        "bot_median_ms": round(1000 * statistics.median(bot_times), 2),
+        "echo_p99_ms": _p99_ms(echo_times),
+    }
+
