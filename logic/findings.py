@@ -14,6 +14,8 @@ PrimaryTumor = Literal[
     "unknown", "lung_nsclc", "lung_sclc", "breast", "kidney", "prostate", "melanoma",
     "lymphoma", "myeloma", "germ_cell", "other",
 ]
+# Lung cancer in the rules (spine:dx-3 interval, NESMS "primary is not lung cancer").
+LUNG_CANCERS = ("lung_nsclc", "lung_sclc")
 Kps = Annotated[StrictInt, Field(ge=0, le=100, multiple_of=10)]
 T = TypeVar("T")
 Flag = StrictBool | None

@@ -6,11 +6,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .facts import Facts
-from .findings import NesmsFindings, PrimaryTumor
+from .findings import LUNG_CANCERS, NesmsFindings, PrimaryTumor
 from .outcome import Branch, Outcome, all_, any_, at_least, known, not_
 from .pathway import FieldRule, Pathway
 
-LUNG = ("lung_nsclc", "lung_sclc")
 FAVOURABLE = ("breast", "kidney", "lymphoma", "myeloma")
 CEILING = 3  # I-6: the published score runs 0-3 (Ghori 2015; Schoenfeld 2016).
 # Tabel 4: unadjusted mortality (%) at 6 months and 1 year per score.
@@ -49,7 +48,7 @@ def mbauer_items(f: Facts) -> tuple[Outcome, ...]:
     cancer nor favourable (I-7)."""
     return (
         not_(f.flag("visceral_metastases")),
-        not_(f.is_("primary_tumor", *LUNG)),
+        not_(f.is_("primary_tumor", *LUNG_CANCERS)),
         f.is_("primary_tumor", *FAVOURABLE),
         f.flag("single_skeletal_metastasis"),
     )

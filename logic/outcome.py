@@ -83,9 +83,6 @@ class Outcome:
     def false(self) -> bool:
         return self._value is False
 
-    def can_be(self, value: Value) -> bool:
-        return self.possible is None or value in self.possible
-
 
 def known(value: Value, because: Iterable[str] = (), branch: Branch = NO_BRANCH) -> Outcome:
     return Outcome({value: branch}, tuple(because), ())

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from .facts import Facts
-from .findings import Findings, SpineDiagnosisFindings
+from .findings import LUNG_CANCERS, Findings, SpineDiagnosisFindings
 from .outcome import (
     Branch,
     Outcome,
@@ -54,7 +54,6 @@ REFERRED_PAIN = {
     "anterior_thigh_or_knee_on_loading": "referred_pelvis_or_hips",
 }
 INSTRUCTIONS = ("contact_on_worsening", "patient_leaflet")
-LUNG = ("lung_nsclc", "lung_sclc")
 DX2 = Branch("spine:dx-2")
 
 # MRI windows of spine:dx-2, most urgent first: (hours, triggering conditions).
@@ -175,7 +174,7 @@ def decide(findings: Findings) -> Mapping[str, Outcome]:
     primary_unknown = f.is_("primary_tumor", "unknown")
     primary = f.get("primary_tumor")
     on_mri_metastasis = f.is_("mri_result", "spinal_metastasis")
-    years_limit = 2 if primary in LUNG else 5
+    years_limit = 2 if primary in LUNG_CANCERS else 5
     relation_doubt = when(
         all_(not_(primary_unknown), on_mri_metastasis),
         any_(
