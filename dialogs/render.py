@@ -179,12 +179,7 @@ def finding_with_answer(finding: str, flow: Flow, conv: Conversation | None, lan
     question = flow.question_for(finding)
     if conv is None or question is None or finding not in conv.answers:
         return label
-    value = conv.answers[finding]
-    if question.findings:
-        shown = t("common.unknown") if value is None else (
-            t("common.yes") if value else t("common.no"))
-    else:
-        shown = answer_text(question, {finding: value}, lang)
+    shown = answer_text(question, conv.answers[finding], lang)
     return f"{label}: {shown}"
 
 
@@ -211,15 +206,11 @@ def refusal_text(refusal: Refusal, question: Question | None, lang: str) -> str:
     return t(refusal.key, **params)
 
 
-def answer_text(question: Question, values: dict[str, Any], lang: str) -> str:
-    """How an answer reads back (chart note): labels, not codes."""
+def answer_text(question: Question, value: Any, lang: str) -> str:
+    """How one finding's answer reads back (rationale, chart note): labels, not codes."""
     t = translator(lang)
-    if all(v is None for v in values.values()):
+    if value is None:
         return t("common.unknown")
-    if question.findings:
-        chosen = [t(o.label) for o in question.options if values.get(str(o.value))]
-        return ", ".join(chosen) or t("common.none_of_these")
-    value = values[question.sets[0]]
     if isinstance(value, bool):
         return t("common.yes") if value else t("common.no")
     if isinstance(value, list):
