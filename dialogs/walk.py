@@ -12,10 +12,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
+from random import Random
 from typing import Any
 
 from .conversation import Conversation
 from .flows import FLOWS
+from .parsing import Parsed, parse_answer
 from .progress import ADVICE, advice_for, next_state
 from .questions import UNKNOWN, Question
 
@@ -54,12 +56,39 @@ def _key(answers: dict[str, Any]) -> frozenset[tuple[str, Any]]:
     return frozenset((k, tuple(v) if isinstance(v, list) else v) for k, v in answers.items())
 
 
+def _visit(result: WalkResult, pathway: str, answers: dict[str, Any],
+           asked: list[str]) -> Question | None:
+    """Record one dialog state; the question it asks next, or None where the path ends (in the
+    advice, or in a problem: a question asked twice, a needed finding never asked)."""
+    flow = FLOWS[pathway]
+    conv = Conversation(pathway, "en", EPOCH, answers, asked)
+    dest = next_state(conv)
+    result.edges.add((asked[-1] if asked else "start", dest))
+    if dest == ADVICE:
+        result.paths_ended_in_advice += 1
+        for finding in advice_for(conv).missing:
+            if finding not in conv.answers and flow.question_for(finding):
+                result.problems.append(f"advice with {finding} never asked")
+        return None
+    if dest in asked:
+        result.problems.append(f"{dest} asked twice after {asked}")
+        return None
+    result.asked.add(dest)
+    return flow.question(dest)
+
+
+def _consistent(pathway: str, answers: dict[str, Any]) -> bool:
+    """False for answers the dialog refuses as contradictory (KPS < 70 with ADL independence)."""
+    try:
+        advice_for(Conversation(pathway, "en", EPOCH, answers, []))
+    except ValueError:
+        return False
+    return True
+
+
 def walk(pathway: str, limit: int = 200_000) -> WalkResult:
     """Breadth-first over answer states (memoised: equal answers are one state), up to
     ``limit`` states; ``complete`` tells whether every reachable state was visited."""
-    from .parsing import Parsed, parse_answer
-
-    flow = FLOWS[pathway]
     result = WalkResult()
     seen: set[frozenset[tuple[str, Any]]] = set()
     queue: deque[tuple[dict[str, Any], list[str]]] = deque([({}, [])])
@@ -73,33 +102,17 @@ def walk(pathway: str, limit: int = 200_000) -> WalkResult:
         if result.states > limit:
             result.complete = False
             break
-        conv = Conversation(pathway, "en", EPOCH, answers, asked)
-        dest = next_state(conv)
-        source = asked[-1] if asked else "start"
-        result.edges.add((source, dest))
-        if dest == ADVICE:
-            result.paths_ended_in_advice += 1
-            advice = advice_for(conv)
-            for finding in advice.missing:
-                if conv.answers.get(finding, "absent") == "absent" and flow.question_for(finding):
-                    result.problems.append(f"advice with {finding} never asked")
+        question = _visit(result, pathway, answers, asked)
+        if question is None:
             continue
-        if dest in asked:
-            result.problems.append(f"{dest} asked twice after {asked}")
-            continue
-        question = flow.question(dest)
-        result.asked.add(dest)
         for raw in answers_for(question):
             parsed = parse_answer(question, raw)
             if not isinstance(parsed, Parsed):
-                result.problems.append(f"{dest}: walk answer {raw!r} refused")
+                result.problems.append(f"{question.id}: walk answer {raw!r} refused")
                 continue
             merged = {**answers, **parsed.values}
-            try:
-                advice_for(Conversation(pathway, "en", EPOCH, merged, [*asked, dest]))
-            except ValueError:
-                continue  # a contradiction the dialog refuses (KPS < 70 with ADL independence)
-            queue.append((merged, [*asked, dest]))
+            if _consistent(pathway, merged):
+                queue.append((merged, [*asked, question.id]))
     return result
 
 
@@ -109,40 +122,24 @@ def iter_pathways() -> Iterator[str]:
 
 def random_walks(pathway: str, paths: int, seed: int = 0) -> WalkResult:
     """``paths`` complete dialogs with answers drawn at random (seeded: the same every run)."""
-    import random
-
-    from .parsing import Parsed, parse_answer
-
-    rng = random.Random(seed)
-    flow = FLOWS[pathway]
+    rng = Random(seed)
     result = WalkResult()
     for _ in range(paths):
         answers: dict[str, Any] = {}
         asked: list[str] = []
         while True:
             result.states += 1
-            conv = Conversation(pathway, "en", EPOCH, answers, asked)
-            dest = next_state(conv)
-            result.edges.add((asked[-1] if asked else "start", dest))
-            if dest == ADVICE:
-                result.paths_ended_in_advice += 1
+            question = _visit(result, pathway, answers, asked)
+            if question is None:
                 break
-            if dest in asked:
-                result.problems.append(f"{dest} asked twice after {asked}")
-                break
-            question = flow.question(dest)
-            result.asked.add(dest)
             choices = answers_for(question)
             while True:
                 parsed = parse_answer(question, rng.choice(choices))
                 assert isinstance(parsed, Parsed)
                 merged = {**answers, **parsed.values}
-                try:
-                    advice_for(Conversation(pathway, "en", EPOCH, merged, asked))
+                if _consistent(pathway, merged):
                     break
-                except ValueError:
-                    continue
-            answers, asked = merged, [*asked, dest]
+            answers, asked = merged, [*asked, question.id]
     return result
 
 
