@@ -90,8 +90,8 @@ class Call:
     result: Any
 
 
-def _params(request_data: RequestData | None) -> dict[str, Any]:
-    params: dict[str, Any] = dict(request_data.json_parameters) if request_data else {}
+def _typed(params: dict[str, Any]) -> dict[str, Any]:
+    """The offline transport's parameters with the types the assertions compare."""
     for key in ("chat_id", "message_id"):
         if key in params:
             params[key] = int(params[key])
@@ -120,7 +120,7 @@ class TracingRequest(OfflineRequest):
         pool_timeout: Any = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         name = url.rstrip("/").rsplit("/", 1)[-1]
-        params = _params(request_data)
+        params = _typed(self._params(request_data))
         update_id = CURRENT.get()
         try:
             status, body = await super().do_request(url, method, request_data, read_timeout,
