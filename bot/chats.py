@@ -7,7 +7,10 @@ A chat's ``chat_data`` holds only what the dialog needs, all JSON:
 ``lang_chosen``  True once the user chose it with /language (else it follows Telegram's
                  ``language_code``)
 ``toggles``      the ticked options of the current multi-select question: ``{"step", "on"}``
-``msg``          the id of the message holding the current keyboard (question or advice)
+``msg``          the id of the message holding the current keyboard (question or advice);
+                 absent while the reply to the last step is not known to have arrived
+``reply``        the reply to the current step as it is being delivered (see
+                 :mod:`bot.replies`): ``{"step", "lang", "at", "settled", "parts"}``
 
 :class:`Chats` also keeps the live :class:`~dialogs.conversation.Conversation` of each chat (on
 its pathway's machine) and when each chat was last active, so idle ones can be closed.
@@ -34,7 +37,8 @@ __all__ = ["ChatState", "Chats", "user_language"]
 
 log = logging.getLogger(__name__)
 
-CONV, LANG, LANG_CHOSEN, TOGGLES, MSG = "conv", "lang", "lang_chosen", "toggles", "msg"
+CONV, LANG, LANG_CHOSEN, TOGGLES, MSG, REPLY = (
+    "conv", "lang", "lang_chosen", "toggles", "msg", "reply")
 
 
 def user_language(code: str | None, default: str) -> str:
@@ -53,6 +57,7 @@ class ChatState:
     conv: Conversation | None
     toggles: list[int] = field(default_factory=list)
     msg: int | None = None
+    reply: dict[str, Any] | None = None
 
     def dump(self) -> None:
         """Write the state into ``data`` (JSON values only)."""
@@ -64,10 +69,11 @@ class ChatState:
         else:
             self.data[CONV] = self.conv.save().model_dump(mode="json")
             self.data[TOGGLES] = {"step": self.conv.step, "on": sorted(set(self.toggles))}
-        if self.msg is None:
-            self.data.pop(MSG, None)
-        else:
-            self.data[MSG] = self.msg
+        for key, value in ((MSG, self.msg), (REPLY, self.reply)):
+            if value is None:
+                self.data.pop(key, None)
+            else:
+                self.data[key] = value
 
 
 class Chats:
@@ -99,8 +105,9 @@ class Chats:
         stored = data.get(TOGGLES)
         if conv is not None and isinstance(stored, dict) and stored.get("step") == conv.step:
             toggles = [i for i in stored.get("on", []) if isinstance(i, int)]
-        msg = data.get(MSG)
-        return ChatState(chat_id, data, lang, conv, toggles, msg if isinstance(msg, int) else None)
+        msg, reply = data.get(MSG), data.get(REPLY)
+        return ChatState(chat_id, data, lang, conv, toggles, msg if isinstance(msg, int) else None,
+                         reply if conv is not None and isinstance(reply, dict) else None)
 
     def _conversation(self, chat_id: int, stored: object) -> Conversation | None:
         live = self._live.get(chat_id)
@@ -138,6 +145,7 @@ class Chats:
         state.conv = None
         state.toggles = []
         state.msg = None
+        state.reply = None
 
     def forget(self, chat_id: int) -> None:
         conv = self._live.pop(chat_id, None)

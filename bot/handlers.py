@@ -229,6 +229,14 @@ class Dialog:
         if state.conv is None:
             await self._no_dialog(context, state)
             return
+        if state.msg is None:
+            # The reply to the last step never arrived: the text may answer the question the
+            # chat still shows, not the current one. Show the reply; take no answer from it.
+            t = translator(state.lang)
+            await self.replies.show(context.bot, state, engine.current(state.conv),
+                                    keep_toggles=True, resume=True,
+                                    notice=t("bot.reply_resent"))
+            return
         await self.replies.show(context.bot, state, engine.answer(state.conv,
                                                                   update.message.text))
 
@@ -303,7 +311,7 @@ class Dialog:
                     and press.step < conv.step):
                 # The reply to the last step never arrived (e.g. a restart in between).
                 await self.replies.show(context.bot, state, engine.current(conv),
-                                        keep_toggles=True)
+                                        pressed=message, keep_toggles=True, resume=True)
             return
         current = engine.current(conv)
         bot = context.bot
@@ -314,7 +322,7 @@ class Dialog:
                                     query=query)
         elif press.kind == "c":
             await self.replies.show(bot, state, current, pressed=message, query=query,
-                                    keep_toggles=True)
+                                    keep_toggles=True, resume=True)
         elif press.kind == "s":
             await self.replies.ack(query)
             await self._send_summary(context, state)
@@ -341,7 +349,8 @@ class Dialog:
             await self.replies.show(context.bot, state, step, pressed=message, echo=option.label,
                                     query=query)
         elif press.kind == "t" and multi and index in selectable(view):
-            state.toggles = sorted(set(state.toggles) ^ {index})
+            ticked = set(state.toggles) - {index}
+            state.toggles = sorted(ticked | {index} if press.on else ticked)
             await self.replies.retick(context.bot, state, current, message, query)
         elif press.kind == "d" and multi:
             chosen = [i for i in state.toggles if i in selectable(view)]

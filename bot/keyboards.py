@@ -5,7 +5,9 @@ press changes the dialog, so a stale, repeated or forged press is recognised and
 
 ========== ==========================================================================
 ``a:S:I``  answer the question of step S with option I (of ``render.question_view``)
-``t:S:I``  toggle option I of the multi-select question of step S
+``t:S:I:V`` tick (V = 1) or untick (V = 0) option I of the multi-select question of step S;
+           the button says what it will do, so pressing a button twice, or again after a
+           redraw that never arrived, cannot undo what the user meant
 ``d:S``    submit the toggled options of step S ("Done")
 ``b:S``    back (undo the last answer)           ``r:S``  start this pathway again
 ``s:S``    the chart note                         ``c:S``  show where the dialog stands
@@ -54,11 +56,13 @@ CONTINUE = N_("bot.button.continue")
 
 _STEP_KINDS = "atdbrsc"
 _PATTERN = re.compile(
-    r"(?P<kind>[at]):(?P<step>\d{1,9}):(?P<index>\d{1,3})"
+    r"a:(?P<step>\d{1,9}):(?P<index>\d{1,3})"
+    r"|t:(?P<tstep>\d{1,9}):(?P<tindex>\d{1,3}):(?P<on>[01])"
     r"|(?P<kind2>[dbrsc]):(?P<step2>\d{1,9})"
     r"|m:(?P<menu>\d{1,2})"
     r"|l:(?P<lang>[a-z]{2})"
-    r"|(?P<show_menu>n)"
+    r"|(?P<show_menu>n)",
+    re.ASCII,  # \d is 0-9 only, not other scripts' digits
 )
 
 
@@ -70,12 +74,15 @@ class Press:
     step: int | None = None
     index: int | None = None
     lang: str | None = None
+    on: bool | None = None  # t: tick (True) or untick (False)
 
 
 def encode(kind: str, step: int | None = None, index: int | None = None,
-           lang: str | None = None) -> str:
-    if kind in "at":
-        data = f"{kind}:{step}:{index}"
+           lang: str | None = None, on: bool | None = None) -> str:
+    if kind == "a":
+        data = f"a:{step}:{index}"
+    elif kind == "t":
+        data = f"t:{step}:{index}:{int(bool(on))}"
     elif kind in _STEP_KINDS:
         data = f"{kind}:{step}"
     elif kind == "m":
@@ -96,8 +103,10 @@ def decode(data: object) -> Press | None:
     if match is None:
         return None
     groups = match.groupdict()
-    if groups["kind"]:
-        return Press(groups["kind"], int(groups["step"]), int(groups["index"]))
+    if groups["step"]:
+        return Press("a", int(groups["step"]), int(groups["index"]))
+    if groups["tstep"]:
+        return Press("t", int(groups["tstep"]), int(groups["tindex"]), on=groups["on"] == "1")
     if groups["kind2"]:
         return Press(groups["kind2"], int(groups["step2"]))
     if groups["menu"] is not None:
@@ -130,7 +139,7 @@ def question_keyboard(view: QuestionView, step: int, lang: str, *, toggles: Sequ
     if view.kind == "multi":
         for i in selectable(view):
             label = toggle_label(view.options[i].label, i in toggles)
-            rows.append([_button(label, encode("t", step, i))])
+            rows.append([_button(label, encode("t", step, i, on=i not in toggles))])
         rows.append([_button(t(DONE), encode("d", step))])
         rows.append([_button(o.label, encode("a", step, i)) for i, o in options
                      if o.value in (NONE_VALUE, UNKNOWN)])

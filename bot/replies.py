@@ -1,8 +1,18 @@
-"""Showing a dialog step in a chat: write the state through, close the old keyboard, send.
+"""Showing a dialog step in a chat: write the state through, send the reply, close the old keyboard.
 
-The order is fixed: the chat's state is written to the database before anything is sent, so a
-crash after any reply loses no answer. Closing an old keyboard is best effort (a failure is
-logged by type and the dialog goes on); a failing send reaches the error handler.
+The order is fixed, so that a crash at any point loses no answer and leaves a button that leads on:
+
+1. the chat's state (the answer, and a record of the reply about to be sent) is written to the
+   database before anything is sent;
+2. the reply is sent (a long one as several messages, each delivered part recorded);
+3. the id of the message with the new keyboard is written;
+4. only then the answered question's keyboard is closed (best effort: a failure is logged by
+   type and the dialog goes on).
+
+A reply that did not arrive whole (the process died, or a part failed and the user tapped
+Continue) is *resumed*: shown again as it was first rendered (the same decisions newly settled,
+the same clock time) without the parts that did arrive. A failing send reaches the error
+handler.
 """
 
 from __future__ import annotations
@@ -10,11 +20,13 @@ from __future__ import annotations
 import html
 import logging
 from collections.abc import Iterable
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 
 from dialogs.clock import Clock
 from dialogs.engine import Step
@@ -75,9 +87,12 @@ class Replies:
 
     async def show(self, bot: Any, state: ChatState, step: Step, *,
                    pressed: Message | None = None, echo: str | None = None,
-                   query: CallbackQuery | None = None, keep_toggles: bool = False) -> None:
+                   query: CallbackQuery | None = None, keep_toggles: bool = False,
+                   resume: bool = False, notice: str | None = None) -> None:
         """Make ``step`` the chat's current step and show it: the decisions it settled, then the
-        next question with its keyboard, or the advice."""
+        next question with its keyboard, or the advice. With ``resume`` (``step`` is the current
+        step shown again) the reply recorded for it is finished instead of started anew. A
+        ``notice`` (plain text) heads the first message sent."""
         lang = state.lang
         if step.refusal is not None and step.question is None:
             # The advice stands (e.g. an answer typed after it): only say why.
@@ -89,11 +104,13 @@ class Replies:
         refused = step.refusal is not None
         old = [state.msg, pressed.message_id if pressed is not None else None]
         self.chats.begin(state, step, keep_toggles=keep_toggles or refused)
+        step, now, delivered = (self._resumed(state, step) if resume
+                                else (step, self.clock.now(), 0))
+        state.reply = {"step": step.conv.step, "lang": lang, "at": now.isoformat(),
+                       "settled": list(step.newly_settled), "parts": delivered}
         state.msg = None
         await self.chats.save(state)  # before any reply
         await self.ack(query)
-        await self.close(bot, state.chat_id, old, pressed, None if refused else echo)
-        now = self.clock.now()
         if step.question is None:
             messages = advice_messages(step, lang, now)
             markup = advice_keyboard(step.conv.step, lang)
@@ -102,18 +119,58 @@ class Replies:
             messages = question_messages(step, lang, now)
             markup = question_keyboard(view, step.conv.step, lang, toggles=state.toggles,
                                        can_go_back=bool(step.conv.asked))
-        sent = await self.send(bot, state.chat_id, messages, markup)
+        sent = await self._deliver(bot, state, messages, markup, notice)
         state.msg = sent.message_id
         await self.chats.save(state)
+        await self.close(bot, state.chat_id, old, pressed, None if refused else echo)
+
+    def _resumed(self, state: ChatState, step: Step) -> tuple[Step, datetime, int]:
+        """``step`` as its reply was first rendered (the decisions it settled, the clock time)
+        and how many of that reply's messages arrived; a reply never recorded starts anew."""
+        record = state.reply or {}
+        try:
+            if record["step"] != step.conv.step or record["lang"] != state.lang:
+                raise KeyError("another step")
+            at = datetime.fromisoformat(record["at"])
+            decisions = step.advice.decisions
+            settled = {name: decisions[name] for name in record["settled"]}
+            return replace(step, newly_settled=settled), at, int(record["parts"])
+        except (KeyError, TypeError, ValueError):
+            return step, self.clock.now(), 0
+
+    async def _deliver(self, bot: Any, state: ChatState, messages: list[str],
+                       markup: InlineKeyboardMarkup, notice: str | None = None) -> Message:
+        """Send the reply's messages that have not arrived yet; each part that arrives is
+        recorded (written through when more follow). The last one, with the keyboard, is
+        always sent."""
+        assert state.reply is not None and messages, "nothing to send"
+        first = min(int(state.reply["parts"]), len(messages) - 1)
+        for i in range(first, len(messages)):
+            last = i == len(messages) - 1
+            text = messages[i]
+            if i == first and notice:
+                text = "ℹ️ " + html.escape(notice, quote=False) + "\n\n" + text
+            sent: Message = await bot.send_message(
+                state.chat_id, text, parse_mode=ParseMode.HTML,
+                link_preview_options=NO_PREVIEW, reply_markup=markup if last else None)
+            state.reply["parts"] = i + 1
+            if not last:
+                await self.chats.save(state)
+        return sent
 
     async def retick(self, bot: Any, state: ChatState, step: Step, message: Message,
                      query: CallbackQuery) -> None:
-        """A multi-select option was ticked or unticked: store it, redraw the keyboard."""
+        """A multi-select option was ticked or unticked: store it, redraw the keyboard. A redraw
+        identical to what the chat shows (a button pressed twice) is not an error."""
         assert step.question is not None
         await self.chats.save(state)
         await self.ack(query)
         view = question_view(step.question, state.lang)
         markup = question_keyboard(view, step.conv.step, state.lang, toggles=state.toggles,
                                    can_go_back=bool(step.conv.asked))
-        await bot.edit_message_reply_markup(state.chat_id, message.message_id,
-                                            reply_markup=markup)
+        try:
+            await bot.edit_message_reply_markup(state.chat_id, message.message_id,
+                                                reply_markup=markup)
+        except BadRequest as exc:
+            if "not modified" not in exc.message.lower():
+                raise

@@ -13,10 +13,20 @@ import pytest
 
 from bot.logs import QUIET, quiet_libraries
 from dialogs.i18n import translator
-from dialogs.render import pathway_title, question_view
+from dialogs.render import pathway_title, question_view, settled_text
 from logic.advice import advise
+from tests.dialog_driver import NIGHT
+from tests.fakes import FakeBotApi
 from tests.logic_helpers import load_cases, unmet_expectations
-from tests.telegram_support import TOKEN, USER, Clinician, actions, fast_http, http_bot
+from tests.telegram_support import (
+    TOKEN,
+    USER,
+    Clinician,
+    actions,
+    fast_http,
+    http_bot,
+    offline_bot,
+)
 
 EN = translator("en")
 CASES = dict(load_cases())
@@ -148,5 +158,49 @@ def test_lost_or_delayed_advice_is_never_sent_twice(tmp_path: Path,
             assert advice_count(api.messages_to(USER), pathway) == 2
             assert bot.stats.errors == 1
             assert me.step.advice.decisions["alarm_level"] == case["expect"]["alarm_level"]
+
+    asyncio.run(scenario())
+
+
+async def _answer_cord_compression(me: Clinician, api: FakeBotApi) -> str:
+    """Answer the first question of spine.diagnosis with a cord compression, and lose the reply
+    (the 12-hour MRI window, then the next question) with a 500; returns the urgency line."""
+    await me.command("start")
+    await me.press(pathway_title("spine.diagnosis", "en"))
+    api.inject("sendMessage", "500")
+    await answer_one(me, CASES["spine-dx-cord-compression-known-breast"]["findings"])
+    assert me.step.advice.decisions["mri_within_hours"] == 12
+    return settled_text("spine.diagnosis", {"mri_within_hours": 12}, "en", NIGHT)
+
+
+def test_continue_after_a_lost_reply_shows_the_urgency_it_settled(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with offline_bot(tmp_path) as (api, bot):
+            me = Clinician(api, bot)
+            urgency = await _answer_cord_compression(me, api)
+            assert api.messages_to(USER)[-1] == EN("bot.error")
+            assert not any(urgency in text for text in api.messages_to(USER))
+            await me.press(EN("bot.button.continue"))
+            assert urgency in api.messages_to(USER)[-1]  # not just the next question
+
+    asyncio.run(scenario())
+
+
+def test_text_typed_while_a_reply_is_lost_is_not_taken_as_an_answer(tmp_path: Path) -> None:
+    """The chat still shows the answered question; a typed answer meant for it must not answer
+    the next one. The lost reply comes instead, headed by a notice."""
+    async def scenario() -> None:
+        async with offline_bot(tmp_path) as (api, bot):
+            me = Clinician(api, bot)
+            urgency = await _answer_cord_compression(me, api)
+            step, answers = me.step.conv.step, dict(me.step.conv.answers)
+            await me.type("yes")
+            assert me.step.conv.step == step and me.step.conv.answers == answers
+            last = api.messages_to(USER)[-1]
+            assert last.startswith("ℹ️ " + EN("bot.reply_resent")) and urgency in last
+            question = me.step.question
+            assert question is not None and last.endswith(question_view(question, "en").text)
+            await me.type("yes")  # now it answers the question shown
+            assert me.step.conv.step == step + 1
 
     asyncio.run(scenario())

@@ -37,6 +37,40 @@ def keyboard_data(api: FakeBotApi) -> list[str]:
     return [b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row]
 
 
+def test_a_tick_button_ticks_however_often_it_is_pressed(tmp_path: Path) -> None:
+    """A ☐ button means "tick": pressed twice (or again after a redraw that never arrived) it
+    stays ticked, and the identical redraw is no error; the ☑ button unticks."""
+    async def press(api: FakeBotApi, bot: Any, message_id: int, data: str) -> None:
+        before = bot.stats.handled
+        api.push_callback(USER, USER, message_id, data)
+        await until(lambda: bot.stats.handled > before)
+
+    def first_button(api: FakeBotApi) -> tuple[str, str]:
+        button = (api.last_reply_markup(USER) or {})["inline_keyboard"][0][0]
+        return button["text"][:1], button["callback_data"]
+
+    async def scenario() -> None:
+        async with offline_bot(tmp_path) as (api, bot):
+            me = Clinician(api, bot)
+            await me.command("start")
+            await me.press(DX)
+            question = api.last_message(USER)
+            assert question is not None and first_button(api) == ("☐", "t:0:0:1")
+            for _ in range(2):
+                await press(api, bot, question["message_id"], "t:0:0:1")
+            assert first_button(api) == ("☑", "t:0:0:0")
+            # The second redraw was made and refused as "not modified" by the Bot API.
+            assert [m for m, _ in api.calls].count("editMessageReplyMarkup") == 2
+            assert [m for m, _ in api.sent].count("editMessageReplyMarkup") == 1
+            assert bot.stats.errors == 0 and EN("bot.error") not in api.messages_to(USER)
+            for _ in range(2):
+                await press(api, bot, question["message_id"], "t:0:0:0")
+            assert first_button(api) == ("☐", "t:0:0:1")
+            assert bot.stats.errors == 0 and me.step.conv.step == 0
+
+    asyncio.run(scenario())
+
+
 def test_stale_forged_and_repeated_presses_change_nothing(tmp_path: Path) -> None:
     async def scenario() -> None:
         async with offline_bot(tmp_path) as (api, bot):
@@ -56,7 +90,7 @@ def test_stale_forged_and_repeated_presses_change_nothing(tmp_path: Path) -> Non
                 (question["message_id"], "a:0:0"),  # right message, old step
                 (question["message_id"], "a:7:0"),  # a future step
                 (question["message_id"], "a:1:99"),  # option out of range
-                (question["message_id"], "t:1:0"),  # toggle on a yes/no question
+                (question["message_id"], "t:1:0:1"),  # tick on a yes/no question
                 (question["message_id"], "d:1"),  # done on a yes/no question
                 (question["message_id"], "zz:1"),
                 (question["message_id"], "\x00\xff\u202e;DROP TABLE"),

@@ -35,13 +35,15 @@ CHAT = 5
 
 def test_callback_data_round_trips_and_rejects_everything_else() -> None:
     assert decode(encode("a", 12, 3)) == Press("a", 12, 3)
-    assert decode(encode("t", 0, 0)) == Press("t", 0, 0)
+    assert decode(encode("t", 0, 0, on=True)) == Press("t", 0, 0, on=True)
+    assert decode(encode("t", 4, 2, on=False)) == Press("t", 4, 2, on=False)
     for kind in "dbrsc":
         assert decode(encode(kind, 7)) == Press(kind, 7)
     assert decode(encode("m", index=2)) == Press("m", index=2)
     assert decode(encode("l", lang="nl")) == Press("l", lang="nl")
     assert decode("n") == Press("n")
-    for bad in ("", "a", "a:1", "a:1:2:3", "a:-1:2", "a:x:1", "t:1", "d:1:2", "m:8", "m:99",
+    for bad in ("", "a", "a:1", "a:1:2:3", "a:-1:2", "a:x:1", "t:1", "t:1:2", "t:1:2:2",
+                "t:1:2:1:0", "a:\u0661:\u0662", "t:\uff11:0:1", "d:1:2", "m:8", "m:99",
                 "l:de", "l:", "q:1", "A:1:2", " a:1:2", "a:1:2 ", "a:1234567890:1",
                 "\x00\xff", "n:1", None, 12, b"a:1:2"):
         assert decode(bad) is None, bad

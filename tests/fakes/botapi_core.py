@@ -323,6 +323,8 @@ class FakeBotApi:
         self.webhook_url = ""
         #: (method, decoded params) of every successful send/edit of a message.
         self.sent: list[tuple[str, JSON]] = []
+        #: What the API answered to each call in ``sent`` (same index).
+        self.results: list[Any] = []
         #: (method, decoded params) of every call received, including failed ones.
         self.calls: list[tuple[str, JSON]] = []
         #: Decoded params of every successful answerCallbackQuery.
@@ -413,6 +415,7 @@ class FakeBotApi:
                 self._notify()
             if name in _RECORDED:
                 self.sent.append((name, _decoded(params)))
+                self.results.append(result)
             return 200, {"ok": True, "result": result}
 
     def _notify(self) -> None:
