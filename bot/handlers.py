@@ -299,16 +299,19 @@ class Dialog:
             return
         step = engine.set_language(state.conv, state.lang)
         await self.replies.show(context.bot, state, step, pressed=message, echo=chosen,
-                                query=query, keep_toggles=True)
+                                query=query, keep_toggles=True, resume=state.msg is None)
 
     async def _dialog_press(self, context: ContextTypes.DEFAULT_TYPE, state: ChatState,
                             press: Press, message: Message, query: Any) -> None:
         conv = state.conv
-        current_msg = press.kind == "c" or state.msg is None or message.message_id == state.msg
-        if conv is None or press.step != conv.step or not current_msg:
+        arrived = state.msg is not None  # the reply to the last step is in the chat
+        if arrived:
+            current_msg = message.message_id == state.msg
+        else:  # its message id is not known yet; the keyboards it replaces are stale
+            current_msg = message.message_id not in self.replies.old_keyboards(state)
+        if conv is None or press.step != conv.step or not (current_msg or press.kind == "c"):
             await self._closed(query, state)
-            if (conv is not None and state.msg is None and press.step is not None
-                    and press.step < conv.step):
+            if conv is not None and not arrived:
                 # The reply to the last step never arrived (e.g. a restart in between).
                 await self.replies.show(context.bot, state, engine.current(conv),
                                         pressed=message, keep_toggles=True, resume=True)
@@ -322,7 +325,7 @@ class Dialog:
                                     query=query)
         elif press.kind == "c":
             await self.replies.show(bot, state, current, pressed=message, query=query,
-                                    keep_toggles=True, resume=True)
+                                    keep_toggles=True, resume=not arrived)
         elif press.kind == "s":
             await self.replies.ack(query)
             await self._send_summary(context, state)

@@ -82,7 +82,8 @@ def encode(kind: str, step: int | None = None, index: int | None = None,
     if kind == "a":
         data = f"a:{step}:{index}"
     elif kind == "t":
-        data = f"t:{step}:{index}:{int(bool(on))}"
+        assert on is not None, "a tick button ticks or unticks"
+        data = f"t:{step}:{index}:{int(on)}"
     elif kind in _STEP_KINDS:
         data = f"{kind}:{step}"
     elif kind == "m":

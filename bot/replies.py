@@ -9,10 +9,13 @@ The order is fixed, so that a crash at any point loses no answer and leaves a bu
 4. only then the answered question's keyboard is closed (best effort: a failure is logged by
    type and the dialog goes on).
 
-A reply that did not arrive whole (the process died, or a part failed and the user tapped
-Continue) is *resumed*: shown again as it was first rendered (the same decisions newly settled,
-the same clock time) without the parts that did arrive. A failing send reaches the error
-handler.
+The record of the reply (``ChatState.reply``) names the step, the language, the clock time it was
+rendered at, the decisions it settled, how many of its messages arrived and which old keyboards
+it is to close. A reply that did not arrive whole (the process died, or a part failed and the
+user tapped Continue) is *resumed* from it: shown again as first rendered (the same decisions
+newly settled, the same clock time; in another language only when the language changed in
+between) without the parts that did arrive, and the old keyboards are closed. Until the reply
+has arrived, presses on those old keyboards are stale. A failing send reaches the error handler.
 """
 
 from __future__ import annotations
@@ -36,10 +39,18 @@ from .chats import Chats, ChatState
 from .keyboards import advice_keyboard, question_keyboard
 from .texts import LIMIT, advice_messages, pack, question_messages
 
-__all__ = ["Replies"]
+__all__ = ["Replies", "reply_record"]
 
 log = logging.getLogger(__name__)
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+def reply_record(step: Step, lang: str, now: datetime, parts: int,
+                 old: Iterable[int | None]) -> dict[str, Any]:
+    """What is stored of the reply to ``step`` while it is delivered (JSON values only)."""
+    return {"step": step.conv.step, "lang": lang, "at": now.isoformat(),
+            "settled": list(step.newly_settled), "parts": parts,
+            "old": list(dict.fromkeys(m for m in old if m is not None))}
 
 
 class Replies:
@@ -103,11 +114,12 @@ class Replies:
             return
         refused = step.refusal is not None
         old = [state.msg, pressed.message_id if pressed is not None else None]
+        if resume:
+            old += self.old_keyboards(state)
         self.chats.begin(state, step, keep_toggles=keep_toggles or refused)
         step, now, delivered = (self._resumed(state, step) if resume
                                 else (step, self.clock.now(), 0))
-        state.reply = {"step": step.conv.step, "lang": lang, "at": now.isoformat(),
-                       "settled": list(step.newly_settled), "parts": delivered}
+        state.reply = reply_record(step, lang, now, delivered, old)
         state.msg = None
         await self.chats.save(state)  # before any reply
         await self.ack(query)
@@ -124,17 +136,25 @@ class Replies:
         await self.chats.save(state)
         await self.close(bot, state.chat_id, old, pressed, None if refused else echo)
 
+    @staticmethod
+    def old_keyboards(state: ChatState) -> list[int]:
+        """The messages whose keyboards the current reply is to close (stale until it arrived)."""
+        old = (state.reply or {}).get("old")
+        return [m for m in old if isinstance(m, int)] if isinstance(old, list) else []
+
     def _resumed(self, state: ChatState, step: Step) -> tuple[Step, datetime, int]:
         """``step`` as its reply was first rendered (the decisions it settled, the clock time)
-        and how many of that reply's messages arrived; a reply never recorded starts anew."""
+        and how many of that reply's messages arrived (none when the language changed since);
+        a reply never recorded starts anew."""
         record = state.reply or {}
         try:
-            if record["step"] != step.conv.step or record["lang"] != state.lang:
+            if record["step"] != step.conv.step:
                 raise KeyError("another step")
             at = datetime.fromisoformat(record["at"])
             decisions = step.advice.decisions
             settled = {name: decisions[name] for name in record["settled"]}
-            return replace(step, newly_settled=settled), at, int(record["parts"])
+            parts = max(0, int(record["parts"])) if record["lang"] == state.lang else 0
+            return replace(step, newly_settled=settled), at, parts
         except (KeyError, TypeError, ValueError):
             return step, self.clock.now(), 0
 

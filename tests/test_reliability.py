@@ -1064,9 +1064,13 @@ def test_dialogs_complete_with_faults_on_a_fifth_of_all_calls(
         copies = [i for i, text in enumerate(texts) if user.advice_title() in text]
         assert 1 <= len(copies) <= 1 + user.repeats_asked, (name, copies, user.repeats_asked)
         # The advice in order once error messages are left out, and a part that came twice in a
-        # row (delivered, but its answer dropped) once.
+        # row once: only a part delivered with its answer dropped may come twice.
         rest = [text for text in texts[copies[-1]:] if text != EN("bot.error")]
-        rest = [text for i, text in enumerate(rest) if i == 0 or text != rest[i - 1]]
+        again = [i for i in range(1, len(rest)) if rest[i] == rest[i - 1]]
+        dropped = sum(f.method == "sendMessage" and f.kind == "drop" and f.chat_id == user.chat
+                      for f in api.faults)
+        assert len(again) <= dropped, (name, len(again), dropped)
+        rest = [text for i, text in enumerate(rest) if i not in again]
         assert advice_text(step.advice, "en", NIGHT, step.conv) in "\n".join(rest)
 
     faults = api.faults
@@ -1102,7 +1106,8 @@ def test_a_kill_while_the_next_question_waits_leaves_a_button_to_go_on(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Found: the answered question's keyboard was closed before the next question was sent; a
     process killed in between restarted with the answer stored and no message holding a
-    keyboard, so the chat showed no button at all. Now the keyboard is closed last."""
+    keyboard, so the chat showed no button at all. Now the keyboard is closed last, and a press
+    on it after the restart brings the question that never arrived."""
     fast_http(monkeypatch)
     api = FakeBotApi()
     user = CaseUser(api, USER, CASES[KILL_CASE])
@@ -1117,7 +1122,7 @@ def test_a_kill_while_the_next_question_waits_leaves_a_button_to_go_on(
                     break
                 runner.act(move, None)
             # The next question's sendMessage gets a 429: the bot waits 5 s to retry it, with
-            # the answer stored and the answered question's keyboard already closed.
+            # the answer stored; it is killed while it waits.
             api.inject("sendMessage", "429", retry_after=5)
             push(api, USER, move)
             assert api.wait_for(lambda: bool(api.faults), 15)
@@ -1128,6 +1133,12 @@ def test_a_kill_while_the_next_question_waits_leaves_a_button_to_go_on(
             data = [d for _, d in buttons({"reply_markup": api.last_reply_markup(USER)})]
             if not any(d[:2] in ("a:", "t:", "d:", "c:") for d in data):
                 raise NoWayOn(f"no button leads on; the chat ends with {view(api)}")
+            # The user presses the button again: told it is closed, given the next question.
+            before = view(api)
+            push(api, USER, move)
+            assert api.wait_for(lambda: replied(api, before), 15)
+            assert api.callback_answers[-1].get("text") == EN("bot.closed")
+            assert shown_step(api, 0) == 1 and user.next_move(0).data.split(":")[1] == "1"
         finally:
             runner.close()
 

@@ -7,11 +7,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from bot.keyboards import LANGUAGE_NAMES
 from bot.logs import QUIET, quiet_libraries
+from dialogs.clock import FixedClock
 from dialogs.i18n import translator
 from dialogs.render import pathway_title, question_view, settled_text
 from logic.advice import advise
@@ -26,9 +29,11 @@ from tests.telegram_support import (
     fast_http,
     http_bot,
     offline_bot,
+    until,
 )
 
 EN = translator("en")
+NL = translator("nl")
 CASES = dict(load_cases())
 SECRET_TEXT = "Jansen geb 12-03-1950"
 
@@ -162,26 +167,83 @@ def test_lost_or_delayed_advice_is_never_sent_twice(tmp_path: Path,
     asyncio.run(scenario())
 
 
-async def _answer_cord_compression(me: Clinician, api: FakeBotApi) -> str:
+async def _answer_cord_compression(me: Clinician, api: FakeBotApi) -> int:
     """Answer the first question of spine.diagnosis with a cord compression, and lose the reply
-    (the 12-hour MRI window, then the next question) with a 500; returns the urgency line."""
+    (the 12-hour MRI window, then the next question) with a 500; returns the id of the message
+    with the answered question."""
     await me.command("start")
     await me.press(pathway_title("spine.diagnosis", "en"))
+    question = api.last_message(USER)
+    assert question is not None
     api.inject("sendMessage", "500")
     await answer_one(me, CASES["spine-dx-cord-compression-known-breast"]["findings"])
     assert me.step.advice.decisions["mri_within_hours"] == 12
-    return settled_text("spine.diagnosis", {"mri_within_hours": 12}, "en", NIGHT)
+    return int(question["message_id"])
+
+
+URGENCY = settled_text("spine.diagnosis", {"mri_within_hours": 12}, "en", NIGHT)
+
+
+def live_buttons(api: FakeBotApi, message_id: int) -> list[str]:
+    """The callback data of the buttons a message of the bot still shows."""
+    message = api.message(USER, message_id) or {}
+    rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
+    return [b["callback_data"] for row in rows for b in row]
 
 
 def test_continue_after_a_lost_reply_shows_the_urgency_it_settled(tmp_path: Path) -> None:
+    """Continue, an hour later: the reply as first rendered (the urgency it settled, with the
+    deadline counted from then), and the answered question's keyboard closed."""
+    clock = FixedClock(NIGHT)
+
+    async def scenario() -> None:
+        async with offline_bot(tmp_path, clock=clock) as (api, bot):
+            me = Clinician(api, bot)
+            answered = await _answer_cord_compression(me, api)
+            assert api.messages_to(USER)[-1] == EN("bot.error")
+            assert not any(URGENCY in text for text in api.messages_to(USER))
+            clock.advance(timedelta(hours=1))
+            await me.press(EN("bot.button.continue"))
+            assert URGENCY in api.messages_to(USER)[-1]  # not just the next question
+            assert live_buttons(api, answered) == []
+
+    asyncio.run(scenario())
+
+
+def test_choosing_the_language_while_a_reply_is_lost_keeps_the_urgency(tmp_path: Path) -> None:
     async def scenario() -> None:
         async with offline_bot(tmp_path) as (api, bot):
             me = Clinician(api, bot)
-            urgency = await _answer_cord_compression(me, api)
-            assert api.messages_to(USER)[-1] == EN("bot.error")
-            assert not any(urgency in text for text in api.messages_to(USER))
-            await me.press(EN("bot.button.continue"))
-            assert urgency in api.messages_to(USER)[-1]  # not just the next question
+            await _answer_cord_compression(me, api)
+            await me.command("language")
+            await me.press(NL(LANGUAGE_NAMES["nl"]))
+            URGENCY = settled_text("spine.diagnosis", {"mri_within_hours": 12}, "nl", NIGHT)
+            assert URGENCY in api.messages_to(USER)[-1]
+
+    asyncio.run(scenario())
+
+
+def test_a_press_on_the_previous_dialog_while_a_reply_is_lost_is_stale(tmp_path: Path) -> None:
+    """Both dialogs count steps from 0: the old dialog's step-0 button must not answer the new
+    dialog's step-0 question while the new question has not arrived."""
+    async def scenario() -> None:
+        async with offline_bot(tmp_path) as (api, bot):
+            me = Clinician(api, bot)
+            await me.command("start")
+            await me.press(pathway_title("spine.treatment", "en"))
+            old = api.last_message(USER)
+            assert old is not None and live_buttons(api, old["message_id"])[0] == "a:0:0"
+            api.inject("sendMessage", "500")
+            await me.command("nesms")  # its first question is lost
+            assert me.step.conv.pathway == "calc.nesms" and me.step.conv.step == 0
+            await me.callback(old["message_id"], "a:0:0")
+            assert api.callback_answers[-1].get("text") == EN("bot.closed")
+            assert me.step.conv.answers == {}  # nothing answered in the NESMS dialog
+            question = me.step.question
+            assert question is not None
+            await until(lambda: api.messages_to(USER)[-1].endswith(
+                question_view(question, "en").text))
+            await until(lambda: live_buttons(api, old["message_id"]) == [])  # closed after
 
     asyncio.run(scenario())
 
@@ -192,12 +254,12 @@ def test_text_typed_while_a_reply_is_lost_is_not_taken_as_an_answer(tmp_path: Pa
     async def scenario() -> None:
         async with offline_bot(tmp_path) as (api, bot):
             me = Clinician(api, bot)
-            urgency = await _answer_cord_compression(me, api)
+            await _answer_cord_compression(me, api)
             step, answers = me.step.conv.step, dict(me.step.conv.answers)
             await me.type("yes")
             assert me.step.conv.step == step and me.step.conv.answers == answers
             last = api.messages_to(USER)[-1]
-            assert last.startswith("ℹ️ " + EN("bot.reply_resent")) and urgency in last
+            assert last.startswith("ℹ️ " + EN("bot.reply_resent")) and URGENCY in last
             question = me.step.question
             assert question is not None and last.endswith(question_view(question, "en").text)
             await me.type("yes")  # now it answers the question shown

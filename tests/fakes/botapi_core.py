@@ -106,6 +106,7 @@ class FaultRecord:
     method: str
     kind: FaultKind
     executed: bool
+    chat_id: object = None
 
 
 @dataclass
@@ -380,7 +381,8 @@ class FakeBotApi:
         if fault is not None:
             executes = fault.kind == "slow" or (fault.kind == "drop" and name != "getUpdates")
             with self._cond:
-                self.faults.append(FaultRecord(name, fault.kind, executes))
+                self.faults.append(FaultRecord(name, fault.kind, executes,
+                                               _decoded(params).get("chat_id")))
             if fault.kind == "429":
                 error = _ApiError(
                     429,
@@ -698,6 +700,17 @@ class FakeBotApi:
                 s for _, s in sorted((state.messages if state else {}).items()) if s.from_bot
             ]
             return copy.deepcopy(bot_messages[-1].message) if bot_messages else None
+
+    def message(self, chat_id: int, message_id: int) -> JSON | None:
+        """One message of ``chat_id`` as it stands now (after edits), or None."""
+        with self._cond:
+            state = self._chats.get(chat_id)
+            stored = (state.messages if state else {}).get(message_id)
+            if stored is None:
+                return None
+            out = copy.deepcopy(stored.message)
+            out["reply_markup"] = copy.deepcopy(stored.markup)
+            return out
 
     def last_reply_markup(self, chat_id: int) -> JSON | None:
         """reply_markup of the bot's most recent message in ``chat_id`` that still has one."""
