@@ -19,7 +19,7 @@ from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import AIORateLimiter, Application, ContextTypes, MessageHandler, filters
 
 from tests.fakes import FakeBotApi, OfflineRequest
@@ -81,14 +81,18 @@ def _send_to_bot(api: FakeBotApi) -> Callable[[int, str], object]:
     return send
 
 
-async def _bot(chats: int, data_dir: Path) -> tuple[float, list[float]]:
+REPLY_CALLS = ("sendMessage", "editMessageText", "editMessageReplyMarkup", "answerCallbackQuery")
+
+
+async def _bot(chats: int, data_dir: Path) -> tuple[float, list[float], int]:
+    """Seconds, per-update service times, and the Bot API calls made to answer the updates."""
     api = FakeBotApi()
     bot = make_bot(api, data_dir, allowed_user_ids=frozenset(range(1, chats + 1)),
                    rate_limit_per_minute=10_000)
     timings: list[float] = []
     _timed(bot.application, timings)
     seconds = await _run(api, chats, bot.running(), _send_to_bot(api))
-    return seconds, timings
+    return seconds, timings, sum(1 for method, _ in api.calls if method in REPLY_CALLS)
 
 
 class _EchoRunning:
@@ -108,16 +112,26 @@ class _EchoRunning:
         await self.app.shutdown()
 
 
-async def _echo(chats: int) -> tuple[float, list[float]]:
+async def _echo(chats: int, *, close_previous: bool = False) -> tuple[float, list[float]]:
+    """A bare echo bot; with ``close_previous`` it makes the same Bot API calls per typed
+    answer as the bot (send the reply with a button, take the button off the previous reply)."""
     api = FakeBotApi()
     app = (Application.builder().token(TOKEN).request(OfflineRequest(api))
            .get_updates_request(OfflineRequest(api))
            .rate_limiter(AIORateLimiter(overall_max_rate=10_000, max_retries=3)).build())
+    previous: dict[int, int] = {}
+    button = InlineKeyboardMarkup([[InlineKeyboardButton("?", callback_data="x")]])
 
     async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         assert update.effective_chat is not None and update.effective_message is not None
-        await context.bot.send_message(update.effective_chat.id,
-                                       update.effective_message.text or "")
+        chat = update.effective_chat.id
+        sent = await context.bot.send_message(chat, update.effective_message.text or "",
+                                              reply_markup=button if close_previous else None)
+        if close_previous:
+            if chat in previous:
+                await context.bot.edit_message_reply_markup(chat, previous[chat],
+                                                            reply_markup=None)
+            previous[chat] = sent.message_id
 
     app.add_handler(MessageHandler(filters.TEXT, echo))
     timings: list[float] = []
@@ -136,14 +150,20 @@ def _p99_ms(values: list[float]) -> float:
 def bench_bot(chats: int = 1000) -> dict[str, Any]:
     updates = chats * len(SCRIPT)
     with tempfile.TemporaryDirectory() as tmp:
-        bot_seconds, bot_times = asyncio.run(_bot(chats, Path(tmp)))
+        bot_seconds, bot_times, bot_calls = asyncio.run(_bot(chats, Path(tmp)))
     echo_seconds, echo_times = asyncio.run(_echo(chats))
+    same_seconds, _ = asyncio.run(_echo(chats, close_previous=True))
     bot_rate, echo_rate = updates / bot_seconds, updates / echo_seconds
+    same_rate = updates / same_seconds
     return {
         "bot_chats": chats,
         "bot_updates_per_s": round(bot_rate, 1),
         "echo_updates_per_s": round(echo_rate, 1),
         "bot_vs_echo_ratio": round(bot_rate / echo_rate, 3),
+        # The ceiling for this user interface: an echo bot making the same Bot API calls.
+        "echo_same_calls_updates_per_s": round(same_rate, 1),
+        "bot_vs_echo_same_calls_ratio": round(bot_rate / same_rate, 3),
+        "bot_api_calls_per_update": round(bot_calls / updates, 2),
         "bot_p99_ms": _p99_ms(bot_times),
         "bot_median_ms": round(1000 * statistics.median(bot_times), 2),
         "echo_p99_ms": _p99_ms(echo_times),

@@ -65,15 +65,22 @@ def bench_dialog_counts() -> dict[str, Any]:
 
 
 def _stored_chat(case: dict[str, Any]) -> dict[str, Any]:
-    """What the Telegram front end stores per chat: the saved conversation and the language."""
-    step = engine.start(case["pathway"], "nl", datetime.now(UTC))
+    """What the Telegram front end stores per chat at the end of a case: the saved
+    conversation, the language, the message with the keyboard and the reply's record."""
+    from bot.chats import ChatState
+    from bot.replies import reply_record
+
+    now = datetime.now(UTC)
+    step = engine.start(case["pathway"], "nl", now)
     while step.question is not None:
         view = question_view(step.question, "nl")
         msg = {"findings": list(view.findings), "finding": view.finding, "kind": view.kind}
         step = engine.answer(step.conv, answer_for(msg, case["findings"]))
-    data = {"conv": step.conv.save().model_dump(mode="json"), "lang": "nl", "lang_chosen": False}
+    state = ChatState(1, {}, "nl", step.conv, msg=2_000_000_001,
+                      reply=reply_record(step, "nl", now, 3, [2_000_000_000]))
+    state.dump()
     engine.close(step.conv)
-    return data
+    return state.data
 
 
 def bench_state() -> dict[str, Any]:

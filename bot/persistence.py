@@ -130,8 +130,17 @@ def _check_json(value: object, path: str, what: str) -> None:
 
 
 def _dumps(value: object, what: str) -> str:
+    """``value`` as JSON text; raises :class:`PersistenceError` naming the first place where it
+    would not round-trip unchanged. The check runs in C (dump, load, compare); the slow walk
+    that names the place runs only when it fails."""
+    try:
+        payload = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        if json.loads(payload) == value:
+            return payload
+    except (TypeError, ValueError):
+        pass
     _check_json(value, "data", what)
-    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    raise PersistenceError(f"{what} does not round-trip through JSON")
 
 
 class SqlitePersistence(BasePersistence[Data, Data, Data]):
