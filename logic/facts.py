@@ -1,56 +1,57 @@
-"""Read findings as outcomes: a known finding gives a decided outcome, an absent one an open one."""
+"""Tests on the findings, as rules: a known finding decides its test, an absent one leaves it open
+(needing the finding)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from .findings import Findings
-from .outcome import NO_BRANCH, Outcome, unknown
+from .rules import Fact, FactTest
 
 
 class Facts:
-    """Condition builders over one findings model. Unknown names raise ``KeyError`` (typo guard)."""
+    """Condition builders over one findings model. Unknown names raise ``KeyError`` when the rules
+    are built (typo guard). The same test asked twice is one rule (evaluated once)."""
 
-    __slots__ = ("_values",)
+    __slots__ = ("_made", "_names")
 
-    def __init__(self, findings: Findings) -> None:
-        self._values: dict[str, Any] = findings.__dict__
+    def __init__(self, model: type[Findings]) -> None:
+        self._names = frozenset(model.model_fields)
+        self._made: dict[tuple[str, FactTest, Any], Fact] = {}
 
-    def get(self, name: str) -> Any:
-        return self._values[name]
+    def _fact(self, name: str, test: FactTest, arg: Any = None) -> Fact:
+        if name not in self._names:
+            raise KeyError(name)
+        fact = self._made.get((name, test, arg))
+        if fact is None:
+            fact = self._made[name, test, arg] = Fact(name, test, arg)
+        return fact
 
-    def _test(self, name: str, test: Any) -> Outcome:
-        value = self._values[name]
-        if value is None:
-            return unknown((name,))
-        return Outcome({bool(test(value)): NO_BRANCH}, (name,), ())
-
-    def flag(self, name: str) -> Outcome:
+    def flag(self, name: str) -> Fact:
         """A boolean finding."""
-        value = self._values[name]
-        if value is None:
-            return unknown((name,))
-        return Outcome({bool(value): NO_BRANCH}, (name,), ())
+        return self._fact(name, "flag")
 
-    def is_(self, name: str, *values: object) -> Outcome:
+    def is_(self, name: str, *values: object) -> Fact:
         """The finding has one of ``values``."""
-        value = self._values[name]
-        if value is None:
-            return unknown((name,))
-        return Outcome({value in values: NO_BRANCH}, (name,), ())
+        return self._fact(name, "in", values)
 
-    def gt(self, name: str, limit: float) -> Outcome:
-        return self._test(name, lambda v: v > limit)
+    def gt(self, name: str, limit: float) -> Fact:
+        return self._fact(name, "gt", limit)
 
-    def ge(self, name: str, limit: float) -> Outcome:
-        return self._test(name, lambda v: v >= limit)
+    def ge(self, name: str, limit: float) -> Fact:
+        return self._fact(name, "ge", limit)
 
-    def has(self, name: str, *items: str) -> Outcome:
+    def has(self, name: str, *items: str) -> Fact:
         """A list finding contains any of ``items``."""
-        return self._test(name, lambda v: any(i in v for i in items))
+        return self._fact(name, "has", items)
 
-    def has_other_than(self, name: str, excluded: Iterable[str]) -> Outcome:
+    def has_other_than(self, name: str, excluded: Iterable[str]) -> Fact:
         """A list finding contains an item that is not in ``excluded``."""
-        ex = frozenset(excluded)
-        return self._test(name, lambda v: any(i not in ex for i in v))
+        return self._fact(name, "has_other_than", frozenset(excluded))
+
+    def test(self, name: str, predicate: Callable[[Any, Mapping[str, Any]], bool]) -> Fact:
+        """``predicate(value, values)`` on a known finding; ``values`` (all findings by name) may
+        shape the test, e.g. a limit that depends on another finding, without the outcome
+        depending on that finding."""
+        return self._fact(name, "test", predicate)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from .facts import Facts
-from .findings import Findings, KpsFindings
-from .outcome import Branch, Outcome, known, sourced
+from .findings import KpsFindings
+from .outcome import Branch, Outcome, known
 from .pathway import FieldRule, Pathway
+from .rules import Fields, custom, sourced
 
 SOURCE = "lm:app-1"
 # The eleven descriptions 100..10 of lm Bijlage 1 (0 = dead is not offered), as codes.
@@ -20,17 +22,19 @@ FIELDS = (
 )
 
 
-def _decide(findings: Findings) -> Mapping[str, Outcome]:
-    f = Facts(findings)
-    kps = f.get("kps")
-    description = (
+def _description(values: Mapping[str, Any]) -> Outcome:
+    kps = values["kps"]
+    return (
         known(f"kps_{kps}", ("kps",), Branch(SOURCE)) if kps is not None
         else Outcome(None, (), ("kps",))
     )
+
+
+def _rules(f: Facts) -> Fields:
     return {
-        "kps_description": description,
+        "kps_description": custom(_description),
         "kps_at_least_70": sourced(f.ge("kps", 70), "lm:app-1, lm:tx-1"),
     }
 
 
-PATHWAY = Pathway("calc.kps", "lm", KpsFindings, FIELDS, _decide)
+PATHWAY = Pathway("calc.kps", "lm", KpsFindings, FIELDS, _rules)

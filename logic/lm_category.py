@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from .facts import Facts
 from .findings import LmCategoryFindings, LmPerformanceFindings
-from .outcome import Branch, Outcome, all_, any_, first, known, not_, unknown
+from .outcome import Branch, Outcome, known, truth, unknown
 from .pathway import FieldRule, Pathway
+from .rules import Fields, Rule, all_, any_, custom, first, not_
 
 SOURCE = "lm:bg-behandeling"
 # Prognosis per category (lm:bg Behandeling).
@@ -21,18 +25,23 @@ FIELD = FieldRule(
 )
 
 
-def kps_at_least_70(f: Facts) -> Outcome:
-    """KPS >= 70; ADL independence stands in for it when the KPS is unknown (lm:tx-1)."""
-    if f.get("kps") is not None:
-        return f.ge("kps", 70)
-    if f.get("adl_independent") is True:
+def kps_at_least_70(f: Facts) -> Rule:
+    """KPS >= 70; ADL independence stands in for it when the KPS is unknown (lm:tx-1). (A rule of
+    its own, on the findings as they are, rather than of ``f``'s tests.)"""
+    return custom(_kps_at_least_70)
+
+
+def _kps_at_least_70(values: Mapping[str, Any]) -> Outcome:
+    if values["kps"] is not None:
+        return truth(values["kps"] >= 70, ("kps",))
+    if values["adl_independent"] is True:
         return known(True, ("adl_independent",))
-    if f.get("adl_independent") is None:
+    if values["adl_independent"] is None:
         return unknown(("kps", "adl_independent"))
     return unknown(("kps",), ("adl_independent",))
 
 
-def category(f: Facts) -> Outcome:
+def category(f: Facts) -> Rule:
     fit = kps_at_least_70(f)
     progressive = f.is_("systemic_disease", "progressive_untreatable")
     return first(
@@ -51,11 +60,12 @@ def category(f: Facts) -> Outcome:
 
 def lm_category(findings: LmPerformanceFindings) -> int | None:
     """The calculator: the category, or ``None`` while the findings do not settle it."""
-    result = category(Facts(findings))
+    result = PATHWAY.decide(findings)["lm_category"]
     return result.value if result.decided else None
 
 
-PATHWAY = Pathway(
-    "calc.lm_category", "lm", LmCategoryFindings, (FIELD,),
-    lambda findings: {"lm_category": category(Facts(findings))},
-)
+def _rules(f: Facts) -> Fields:
+    return {"lm_category": category(f)}
+
+
+PATHWAY = Pathway("calc.lm_category", "lm", LmCategoryFindings, (FIELD,), _rules)

@@ -6,11 +6,13 @@ Spec §3.4; sources lm:dx-1..4 and lm:bg Diagnostiek.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from .facts import Facts
-from .findings import Findings, LmDiagnosisFindings
-from .outcome import Branch, Outcome, all_, any_, collect, first, known, not_, sourced
+from .findings import LmDiagnosisFindings
+from .outcome import Branch, Outcome, known
 from .pathway import FieldRule, Pathway
+from .rules import Fields, all_, any_, collect, custom, first, not_, sourced
 
 CRANIAL = frozenset({"headache", "nausea_vomiting", "confusion", "ataxia",
                      "diplopia_or_cranial_nerve", "visual_complaints"})
@@ -60,8 +62,8 @@ FIELDS = (
 )
 
 
-def _mri(f: Facts) -> Outcome:
-    symptoms = f.get("symptoms")
+def _mri(values: Mapping[str, Any]) -> Outcome:
+    symptoms = values["symptoms"]
     if symptoms is None:
         return Outcome(None, (), ("symptoms",))
     cranial = any(s in CRANIAL for s in symptoms)
@@ -71,8 +73,7 @@ def _mri(f: Facts) -> Outcome:
     return known(value, ("symptoms",), Branch("lm:dx-2, lm:bg-beeldvorming"))
 
 
-def decide(findings: Findings) -> Mapping[str, Outcome]:
-    f = Facts(findings)
+def rules(f: Facts) -> Fields:
     suspected = all_(f.has_other_than("symptoms", ("visual_complaints",)),
                      not_(f.flag("explained_by_brain_metastases")))
     diagnosis = first(
@@ -100,7 +101,7 @@ def decide(findings: Findings) -> Mapping[str, Outcome]:
     )
     return {
         "lm_suspected": sourced(suspected, "lm:dx-1"),
-        "mri": _mri(f),
+        "mri": custom(_mri),
         "lumbar_puncture": sourced(suspected, CSF),
         "opening_pressure": sourced(
             f.has("symptoms", "headache", "nausea_vomiting", "visual_complaints"), CSF),
@@ -109,4 +110,4 @@ def decide(findings: Findings) -> Mapping[str, Outcome]:
     }
 
 
-PATHWAY = Pathway("lm.diagnosis", "lm", LmDiagnosisFindings, FIELDS, decide)
+PATHWAY = Pathway("lm.diagnosis", "lm", LmDiagnosisFindings, FIELDS, rules)

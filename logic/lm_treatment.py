@@ -5,26 +5,14 @@ Spec §3.5; sources lm:tx-1..4 and lm:bg Behandeling, Radiotherapie, Prognose en
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from . import lm_category
 from .facts import Facts
-from .findings import Findings, LmTreatmentFindings
-from .outcome import (
-    TRUE,
-    Branch,
-    Outcome,
-    all_,
-    any_,
-    collect,
-    first,
-    known,
-    map_value,
-    not_,
-    sourced,
-)
+from .findings import LmTreatmentFindings
+from .outcome import TRUE, Branch, known
 from .pathway import FieldRule, Pathway
+from .rules import Fields, Rule, all_, any_, collect, first, map_value, not_, sourced
 
 WITH_OPTIONS = ("breast", "melanoma", "lung_nsclc", "lung_sclc")
 WBRT_NOT_ADVISED = ("melanoma", "lung_nsclc")
@@ -102,7 +90,7 @@ FIELDS = (
 )
 
 
-def _systemic_options(f: Facts) -> Outcome:
+def _systemic_options(f: Facts) -> Rule:
     egfr, alk = f.flag("egfr_mutation"), f.flag("alk_translocation")
     no_target = all_(not_(egfr), not_(alk))
     return first(
@@ -129,8 +117,7 @@ def _systemic_options(f: Facts) -> Outcome:
     )
 
 
-def decide(findings: Findings) -> Mapping[str, Outcome]:
-    f = Facts(findings)
+def rules(f: Facts) -> Fields:
     category = lm_category.category(f)
     low = any_(map_value(category, lambda c: c == 3), not_(lm_category.kps_at_least_70(f)))
     targeted = any_(
@@ -175,4 +162,4 @@ def decide(findings: Findings) -> Mapping[str, Outcome]:
     }
 
 
-PATHWAY = Pathway("lm.treatment", "lm", LmTreatmentFindings, FIELDS, decide)
+PATHWAY = Pathway("lm.treatment", "lm", LmTreatmentFindings, FIELDS, rules)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from .facts import Facts
 from .findings import LUNG_CANCERS, NesmsFindings, PrimaryTumor
-from .outcome import Branch, Outcome, all_, any_, at_least, known, not_
+from .outcome import Branch, Outcome, known
 from .pathway import FieldRule, Pathway
+from .rules import Fields, Rule, all_, any_, at_least, custom, not_
 
 FAVOURABLE = ("breast", "kidney", "lymphoma", "myeloma")
 CEILING = 3  # I-6: the published score runs 0-3 (Ghori 2015; Schoenfeld 2016).
@@ -43,7 +45,7 @@ class Nesms:
     median_survival: Literal["under_3_months", "over_6_months"]
 
 
-def mbauer_items(f: Facts) -> tuple[Outcome, ...]:
+def mbauer_items(f: Facts) -> tuple[Rule, ...]:
     """The four one-point items of the modified Bauer score; an unknown primary is neither lung
     cancer nor favourable (I-7)."""
     return (
@@ -54,7 +56,7 @@ def mbauer_items(f: Facts) -> tuple[Outcome, ...]:
     )
 
 
-def at_least_2(f: Facts) -> Outcome:
+def at_least_2(f: Facts) -> Rule:
     """NESMS >= 2, decided as soon as the known items settle it (mBauer >= 3 alone does)."""
     return any_(
         at_least(3, mbauer_items(f)),
@@ -62,23 +64,28 @@ def at_least_2(f: Facts) -> Outcome:
     )
 
 
-def score(f: Facts) -> Outcome:
+def score(f: Facts) -> Rule:
     """The full NESMS object, decided when all five inputs are known."""
-    if any(f.get(name) is None for name in INPUTS):
-        missing = tuple(n for n in INPUTS if f.get(n) is None)
+    return custom(_score, *mbauer_items(f))
+
+
+def _score(values: Mapping[str, Any], *items: object) -> Outcome:
+    """The NESMS from the findings and the current values of the modified Bauer items."""
+    if any(values[name] is None for name in INPUTS):
+        missing = tuple(n for n in INPUTS if values[n] is None)
         return Outcome(None, tuple(n for n in INPUTS if n not in missing), missing)
-    mbauer = sum(1 for item in mbauer_items(f) if item.true)
+    mbauer = sum(1 for item in items if item is True)
     points = NesmsPoints(
         mbauer=2 if mbauer >= 3 else 0,
-        ambulation=1 if f.get("ambulation") == "independent" else 0,
-        albumin=1 if f.get("albumin_g_per_l") >= 35 else 0,
+        ambulation=1 if values["ambulation"] == "independent" else 0,
+        albumin=1 if values["albumin_g_per_l"] >= 35 else 0,
     )
     total = points.mbauer + points.ambulation + points.albumin
     value = min(total, CEILING)
     six_months, one_year = MORTALITY[value]
     interpretations = tuple(
         i for i, applies in (("I-6", total > CEILING),
-                             ("I-7", f.get("primary_tumor") == "unknown")) if applies
+                             ("I-7", values["primary_tumor"] == "unknown")) if applies
     )
     result = Nesms(
         score=value,
@@ -109,7 +116,7 @@ def nesms(
         ambulation=ambulation,
         albumin_g_per_l=albumin_g_per_l,
     )
-    result: Nesms = score(Facts(findings)).value
+    result: Nesms = PATHWAY.decide(findings)["nesms"].value
     return result
 
 
@@ -124,7 +131,9 @@ FIELD = FieldRule(
     ("I-6", "I-7"),
 )
 
-PATHWAY = Pathway(
-    "calc.nesms", "spine", NesmsFindings, (FIELD,),
-    lambda findings: {"nesms": score(Facts(findings))},
-)
+
+def _rules(f: Facts) -> Fields:
+    return {"nesms": score(f)}
+
+
+PATHWAY = Pathway("calc.nesms", "spine", NesmsFindings, (FIELD,), _rules)

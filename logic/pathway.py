@@ -1,12 +1,15 @@
-"""What a pathway is: its findings model, its decision fields with rule and source, its decide."""
+"""What a pathway is: its findings model, its decision fields with rule and source, its rules."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
+from .compiler import Evaluate, compile_rules
+from .facts import Facts
 from .findings import Findings
-from .outcome import Outcome
+from .outcome import Outcome, make
+from .rules import Fields
 
 GUIDELINES: dict[str, str] = {
     "spine": "2022-01, revision 2024-01",
@@ -26,11 +29,19 @@ class FieldRule:
 
 @dataclass(frozen=True, slots=True)
 class Pathway:
+    """``rules`` builds every field's rule over the findings (:mod:`logic.rules`); they are
+    compiled once, here, into :attr:`evaluate`."""
+
     id: str
     guideline: str
     findings: type[Findings]
     fields: tuple[FieldRule, ...]
-    decide: Callable[[Findings], Mapping[str, Outcome]]
+    rules: Callable[[Facts], Fields]
+    evaluate: Evaluate = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        evaluate = compile_rules(self.findings, self.rules, self.field_names)
+        object.__setattr__(self, "evaluate", evaluate)
 
     @property
     def field_names(self) -> tuple[str, ...]:
@@ -41,3 +52,9 @@ class Pathway:
             if f.name == name:
                 return f
         raise KeyError(name)
+
+    def decide(self, findings: Findings) -> dict[str, Outcome]:
+        """Every field's outcome for ``findings`` (of this pathway's model), in field order."""
+        return {rule.name: make(possible, because, needs, current)
+                for rule, (possible, current, because, needs)
+                in zip(self.fields, self.evaluate(findings), strict=True)}

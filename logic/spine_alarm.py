@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from .facts import Facts
-from .findings import Findings, SpineAlarmFindings
-from .outcome import Branch, Outcome, any_, first
+from .findings import SpineAlarmFindings
+from .outcome import Branch
 from .pathway import FieldRule, Pathway
+from .rules import Fields, any_, first
 
 SUDDEN = (
     "sudden_weakness",
@@ -29,8 +28,7 @@ FIELDS = (
 )
 
 
-def decide(findings: Findings) -> Mapping[str, Outcome]:
-    f = Facts(findings)
+def rules(f: Facts) -> Fields:
     alarm = first(
         [
             (any_(*(f.flag(n) for n in SUDDEN)), "contact_now", Branch(SRC)),
@@ -42,4 +40,4 @@ def decide(findings: Findings) -> Mapping[str, Outcome]:
     return {"alarm_level": alarm}
 
 
-PATHWAY = Pathway("spine.alarm", "spine", SpineAlarmFindings, FIELDS, decide)
+PATHWAY = Pathway("spine.alarm", "spine", SpineAlarmFindings, FIELDS, rules)

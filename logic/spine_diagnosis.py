@@ -6,23 +6,13 @@ Spec §3.2; sources spine:dx-1..7 and the background sections named per rule.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from .facts import Facts
-from .findings import LUNG_CANCERS, Findings, SpineDiagnosisFindings
-from .outcome import (
-    Branch,
-    Outcome,
-    all_,
-    any_,
-    collect,
-    first,
-    known,
-    map_value,
-    not_,
-    sourced,
-    when,
-)
+from .findings import LUNG_CANCERS, SpineDiagnosisFindings
+from .outcome import Branch, Outcome, known
 from .pathway import FieldRule, Pathway
+from .rules import Fields, all_, any_, collect, custom, first, map_value, not_, sourced, when
 
 # spine:dx-2: the admission lab panel ("Opname-lab neurologie", its 19 items) plus PT-INR and
 # blood group/rhesus with an irregular antibody screen.
@@ -145,8 +135,7 @@ FIELDS = (
 )
 
 
-def decide(findings: Findings) -> Mapping[str, Outcome]:
-    f = Facts(findings)
+def rules(f: Facts) -> Fields:
     mri = first(
         [
             (any_(*(f.flag(n) for n in TWELVE_HOUR_TRIGGERS)), 12, DX2),
@@ -172,15 +161,13 @@ def decide(findings: Findings) -> Mapping[str, Outcome]:
     )
 
     primary_unknown = f.is_("primary_tumor", "unknown")
-    primary = f.get("primary_tumor")
     on_mri_metastasis = f.is_("mri_result", "spinal_metastasis")
-    years_limit = 2 if primary in LUNG_CANCERS else 5
     relation_doubt = when(
         all_(not_(primary_unknown), on_mri_metastasis),
         any_(
             f.flag("atypical_imaging"),
             not_(f.flag("progression_elsewhere")),
-            f.gt("years_since_primary_diagnosis", years_limit),
+            f.test("years_since_primary_diagnosis", _over_interval),
         ),
         Branch("spine:dx-3"),
     )
@@ -226,7 +213,7 @@ def decide(findings: Findings) -> Mapping[str, Outcome]:
     )
     differential = when(
         f.is_("mri_result", "no_explanation"),
-        _differential(f),
+        custom(_differential),
         Branch("spine:dx-6, spine:bg-tabel-2, spine:bg-tabel-3"),
     )
     return {
@@ -246,9 +233,15 @@ def decide(findings: Findings) -> Mapping[str, Outcome]:
     }
 
 
-def _differential(f: Facts) -> Outcome:
-    dominant = f.get("dominant_symptom")
-    location = f.get("pain_location")
+def _over_interval(years: float, values: Mapping[str, Any]) -> bool:
+    """years_since_primary_diagnosis > 2 for lung_nsclc and lung_sclc, else > 5 (spine:dx-3). The
+    primary only sets the limit: the outcome does not depend on it (an absent one: 5)."""
+    return years > (2 if values["primary_tumor"] in LUNG_CANCERS else 5)
+
+
+def _differential(values: Mapping[str, Any]) -> Outcome:
+    dominant = values["dominant_symptom"]
+    location = values["pain_location"]
     needs = tuple(n for n, v in (("dominant_symptom", dominant), ("pain_location", location))
                   if v is None)
     if needs:
@@ -260,4 +253,4 @@ def _differential(f: Facts) -> Outcome:
                  Branch("spine:bg-tabel-2, spine:bg-tabel-3"))
 
 
-PATHWAY = Pathway("spine.diagnosis", "spine", SpineDiagnosisFindings, FIELDS, decide)
+PATHWAY = Pathway("spine.diagnosis", "spine", SpineDiagnosisFindings, FIELDS, rules)

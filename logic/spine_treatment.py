@@ -5,26 +5,23 @@ Spec §3.3; sources spine:tx-general, spine:tx-1..7 and the background sections 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from . import nesms
 from .facts import Facts
-from .findings import Findings, SpineTreatmentFindings
-from .outcome import (
-    Branch,
-    Outcome,
+from .findings import SpineTreatmentFindings
+from .outcome import Branch, known
+from .pathway import FieldRule, Pathway
+from .rules import (
+    Fields,
     all_,
     any_,
     collect,
     first,
     implies,
-    known,
     map_value,
     not_,
     sourced,
     when,
 )
-from .pathway import FieldRule, Pathway
 
 RAPIDLY_RESPONSIVE = ("myeloma", "germ_cell", "lung_sclc")
 FOLLOW_UP = (
@@ -148,8 +145,7 @@ FIELDS = (
 )
 
 
-def decide(findings: Findings) -> Mapping[str, Outcome]:
-    f = Facts(findings)
+def rules(f: Facts) -> Fields:
     window = first(
         [
             (f.is_("mesmc", "clinical"), 24, Branch(GENERAL)),
@@ -285,4 +281,4 @@ def decide(findings: Findings) -> Mapping[str, Outcome]:
     }
 
 
-PATHWAY = Pathway("spine.treatment", "spine", SpineTreatmentFindings, FIELDS, decide)
+PATHWAY = Pathway("spine.treatment", "spine", SpineTreatmentFindings, FIELDS, rules)
