@@ -63,11 +63,18 @@ class Replies:
         """Send HTML messages in order; the keyboard goes with the last one."""
         sent: Message | None = None
         for i, text in enumerate(messages):
-            sent = await bot.send_message(
-                chat_id, text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW,
-                reply_markup=markup if i == len(messages) - 1 else None)
+            sent = await self._send_one(bot, chat_id, text,
+                                        markup if i == len(messages) - 1 else None)
         assert sent is not None, "nothing to send"
         return sent
+
+    @staticmethod
+    async def _send_one(bot: Any, chat_id: int, text: str,
+                        markup: InlineKeyboardMarkup | None) -> Message:
+        message: Message = await bot.send_message(
+            chat_id, text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW,
+            reply_markup=markup)
+        return message
 
     @staticmethod
     async def ack(query: CallbackQuery | None, text: str | None = None) -> None:
@@ -170,9 +177,7 @@ class Replies:
             text = messages[i]
             if i == first and notice:
                 text = "ℹ️ " + html.escape(notice, quote=False) + "\n\n" + text
-            sent: Message = await bot.send_message(
-                state.chat_id, text, parse_mode=ParseMode.HTML,
-                link_preview_options=NO_PREVIEW, reply_markup=markup if last else None)
+            sent = await self._send_one(bot, state.chat_id, text, markup if last else None)
             state.reply["parts"] = i + 1
             if not last:
                 await self.chats.save(state)
