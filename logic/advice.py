@@ -9,11 +9,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .compiler import Parts
 from .findings import Findings
+from .interpret import Evaluator, unless
 from .interpretations import INTERPRETATIONS
 from .outcome import OPEN
 from .pathway import GUIDELINES, Pathway
 from .pathways import PATHWAYS
+from .urgency import URGENCY_FIELDS, most_urgent
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,14 +43,30 @@ class Rationale:
     interpretations: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class Provisional:
+    """The fail-safe value of an undecided urgency (spec §3.0): the most urgent value still
+    possible, and the findings whose answers could make it less urgent."""
+
+    value: Any
+    unless: list[str]
+
+
+SPEC_VERSION = 2
+
+
 class Advice(BaseModel):
     pathway: str
     guideline: Guideline
+    spec_version: int = SPEC_VERSION
     decisions: dict[str, Any]
+    provisional: dict[str, Provisional]
+    not_applicable: list[str]
     missing: list[str]
-    missing_by_decision: dict[str, list[str]]
+    ignored: list[str]
     interpretations: list[Interpretation]
     rationale: list[Rationale]
+    missing_by_decision: dict[str, list[str]]
 
     def settled(self) -> dict[str, Any]:
         """The decided fields only (a decision that does not apply counts as decided)."""
@@ -96,38 +115,103 @@ def _advice(**fields: Any) -> Advice:
 # Made once: the guidelines and interpretations an advice names (immutable, so shared).
 _GUIDELINES = {g: Guideline(g, version) for g, version in GUIDELINES.items()}
 _INTERPRETATIONS = {i: Interpretation(i, text) for i, text in INTERPRETATIONS.items()}
-_ORDER = {i: int(i[2:]) for i in INTERPRETATIONS}  # I-1, I-2, ..., I-10 in numeric order
+_ORDER = {i: int(i[2:]) for i in INTERPRETATIONS}  # I-1, I-2, ..., I-16 in numeric order
+
+
+def _applicable(pathway: Pathway, findings: Findings,
+                ) -> tuple[Findings, tuple[Parts, ...], list[str]]:
+    """The findings without those given where they cannot apply (spec §2: accepted, ignored and
+    listed), the evaluated parts over what remains, and the names ignored. Dropping a finding can
+    make another one inapplicable, hence the loop (at most once per finding)."""
+    parts = pathway.evaluate(findings)
+    offset = 2 * len(pathway.built.fields)
+    ignored: list[str] = []
+    while True:
+        values = findings.__dict__
+        drop = [name for k, name in enumerate(pathway.built.finding_applies)
+                if parts[offset + k][1] is False and values[name] is not None]
+        if not drop:
+            return findings, parts, ignored
+        ignored += drop
+        findings = findings.model_copy(update=dict.fromkeys(drop))
+        parts = pathway.evaluate(findings)
 
 
 def advise_findings(pathway: Pathway, findings: Findings) -> Advice:
+    findings, parts, ignored = _applicable(pathway, findings)
+    built = pathway.built
+    count = len(built.fields)
+    gates = {name: parts[2 * count + k] for k, name in enumerate(built.finding_applies)}
+    cannot_apply = {name for name, gate in gates.items() if gate[1] is False}
+
+    def gated(names: tuple[str, ...], into: dict[str, None]) -> None:
+        """``names`` in order, each after what its own condition still needs (ask whether the
+        MRI shows a metastasis before asking what it shows), without the inapplicable ones."""
+        for name in names:
+            if name in into or name in cannot_apply:
+                continue
+            into[name] = None  # placed (guards against a condition that names the finding)
+            del into[name]
+            gate = gates[name]
+            if gate[1] is OPEN:
+                gated(tuple(n for n in gate[3] if n != name), into)
+            into[name] = None
     decisions: dict[str, Any] = {}
+    provisional: dict[str, Provisional] = {}
+    not_applicable: list[str] = []
     missing: dict[str, None] = {}
     missing_by: dict[str, list[str]] = {}
     rationale: list[Rationale] = []
     used: set[str] = set()
-    # The parts of every field's outcome (see Pathway.decide), read without making outcomes.
-    parts = pathway.evaluate(findings)
-    for rule, (possible, value, because, needs) in zip(pathway.fields, parts, strict=True):
-        name = rule.name
-        if value is OPEN:
+    evaluator: Evaluator | None = None  # made only when an urgency is undecided
+    for k, (name, dec) in enumerate(built.fields.items()):
+        possible, value, because, needs = parts[k]
+        _, applies, applies_because, applies_needs = parts[count + k]
+        if applies is False:
             decisions[name] = None
-            missing_by[name] = list(needs)
-            missing.update(dict.fromkeys(needs))
-        else:
+            not_applicable.append(name)
+            continue
+        if applies is True and value is not OPEN:
             decisions[name] = value if type(value) in _PLAIN else to_json(value)
             branch = possible[value]  # type: ignore[index]  # decided: one possible value
             if branch.interpretations:
                 used.update(branch.interpretations)
-            rationale.append(Rationale(name, list(because), branch.source or rule.source,
+            if applies_because:
+                because = tuple(dict.fromkeys((*because, *applies_because)))
+            rationale.append(Rationale(name, list(because), branch.source,
                                        list(branch.interpretations)))
+            continue
+        decisions[name] = None
+        wanted = (*(needs if value is OPEN else ()), *(applies_needs if applies is OPEN else ()))
+        ordered: dict[str, None] = {}
+        gated(wanted, ordered)
+        missing_by[name] = list(ordered)
+        missing.update(ordered)
+        if name in URGENCY_FIELDS:
+            if evaluator is None:
+                evaluator = Evaluator(findings.__dict__)
+            values = list(possible) if value is OPEN and possible is not None else [value]
+            if applies is OPEN:
+                values.append(None)
+            target = most_urgent(name, values)
+            unless_ = unless(evaluator, dec.rule, target) if value is OPEN else ()
+            if applies is OPEN:
+                unless_ = (*unless_, *applies_needs)
+            provisional[name] = Provisional(target, list(dict.fromkeys(unless_)))
+            if possible is not None and target in possible:
+                used.update(possible[target].interpretations)
     return _advice(
         pathway=pathway.id,
         guideline=_GUIDELINES[pathway.guideline],
+        spec_version=SPEC_VERSION,
         decisions=decisions,
+        provisional=provisional,
+        not_applicable=not_applicable,
         missing=list(missing),
-        missing_by_decision=missing_by,
+        ignored=ignored,
         interpretations=[_INTERPRETATIONS[i] for i in sorted(used, key=_ORDER.__getitem__)],
         rationale=rationale,
+        missing_by_decision=missing_by,
     )
 
 

@@ -13,7 +13,9 @@ from .findings import Findings
 from .pathway import Pathway
 from .pathways import PATHWAYS
 
-TOP_LEVEL = ("pathway", "findings", "expect")
+# spec §8: what a case file may hold (the expectations are for tests; the CLI reads the rest).
+TOP_LEVEL = ("pathway", "findings", "expect", "expect_provisional", "expect_not_applicable",
+             "never_ask")
 
 
 class CaseError(ValueError):

@@ -38,12 +38,25 @@ def _value(value: Any) -> str:
 def summary(advice: Advice) -> str:
     """A readable plain summary of an advice (codes, for checking cases by eye)."""
     g = advice.guideline
-    out = [f"{advice.pathway} — guideline {g.id} ({g.version})", "", "Decisions:"]
+    out = [f"{advice.pathway} — guideline {g.id} ({g.version}), spec version "
+           f"{advice.spec_version}", "", "Decisions:"]
     for name, value in advice.decisions.items():
-        pending = advice.missing_by_decision.get(name)
-        shown = f"undecided — needs {', '.join(pending)}" if pending else _value(value)
+        if name in advice.not_applicable:
+            continue
+        if name in advice.missing_by_decision:
+            pending = advice.missing_by_decision[name]
+            shown = ("undecided — needs " + ", ".join(pending)) if pending else (
+                "undecided — no applicable finding can settle it yet")
+            if name in advice.provisional:
+                p = advice.provisional[name]
+                unless = f" unless {', '.join(p.unless)} excluded" if p.unless else ""
+                shown += f"; provisional (fail-safe): {_value(p.value)}{unless}"
+        else:
+            shown = _value(value)
         out.append(f"  {name}: {shown}")
-    out += ["", "Still needed: " + (", ".join(advice.missing) or "nothing")]
+    out += ["", "Not applicable: " + (", ".join(advice.not_applicable) or "none")]
+    out += ["Still needed: " + (", ".join(advice.missing) or "nothing")]
+    out += ["Ignored (given where they cannot apply): " + (", ".join(advice.ignored) or "none")]
     if advice.interpretations:
         out += ["", "Rests on interpretations:"]
         out += [f"  {i.id}: {i.text}" for i in advice.interpretations]

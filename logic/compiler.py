@@ -19,7 +19,6 @@ import linecache
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from .facts import Facts
 from .findings import Findings
 from .outcome import (
     FALSE_OR_TRUE,
@@ -38,13 +37,11 @@ from .rules import (
     Constant,
     Custom,
     Fact,
-    Fields,
     First,
     MapValue,
     Not,
     Rule,
     WithBranch,
-    rule,
 )
 
 # The parts of an outcome: (possible, current, because, needs), as make() takes them.
@@ -53,11 +50,12 @@ Evaluate = Callable[[Findings], tuple[Parts, ...]]
 
 
 def _merge(possible: dict[Value, Branch], value: Value, branch: Branch) -> None:
-    """A value that an earlier branch already gives: keep that source, add the interpretations."""
+    """A value that an earlier branch already gives: keep that source and the interpretations
+    both branches share (see :func:`logic.interpret._merge`)."""
     seen = possible[value]
-    if not set(branch.interpretations) <= set(seen.interpretations):
-        merged = tuple(dict.fromkeys((*seen.interpretations, *branch.interpretations)))
-        possible[value] = Branch(seen.source, merged)
+    if not set(seen.interpretations) <= set(branch.interpretations):
+        common = tuple(i for i in seen.interpretations if i in branch.interpretations)
+        possible[value] = Branch(seen.source, common)
 
 
 def _negate(possible: Mapping[Value, Branch] | None, current: Any,
@@ -72,9 +70,16 @@ def _negate(possible: Mapping[Value, Branch] | None, current: Any,
     return negated, (next(iter(negated)) if len(negated) == 1 else OPEN)
 
 
+def _with_raised(branch: Branch, raised: tuple[str, ...]) -> Branch:
+    """A list's branch with the interpretations its items raised."""
+    if not raised:
+        return branch
+    return Branch(branch.source, tuple(dict.fromkeys((*branch.interpretations, *raised))))
+
+
 _RUNTIME: dict[str, Any] = {
     "OPEN": OPEN, "T": ONLY_TRUE, "F": ONLY_FALSE, "TF": TRUE_OR_FALSE, "ONCE": (None,),
-    "merge": _merge, "negate": _negate,
+    "merge": _merge, "negate": _negate, "with_raised": _with_raised,
 }
 
 
@@ -184,7 +189,7 @@ def _deps(node: Rule) -> tuple[Rule, ...]:
         values = (*(v for _, v, _ in node.rules), node.default)
         return (*(c for c, _, _ in node.rules), *(v for v in values if isinstance(v, Rule)))
     if isinstance(node, Collect):
-        return tuple(o for _, o in node.items)
+        return tuple(o for _, o, _ in node.items)
     if isinstance(node, Custom):
         return node.deps
     return ()
@@ -228,31 +233,33 @@ def _not(g: _Codegen, i: int, node: Not) -> None:
 
 
 def _kleene(g: _Codegen, i: int, parts: tuple[Rule, ...], settles: bool) -> None:
-    """any_ (``settles`` True) and all_ (False): the first part with that value decides."""
+    """any_ (``settles`` True) and all_ (False): decided by the parts with that value, because of
+    every one of them; else by all parts having the other value."""
     win, other = ("True", "False") if settles else ("False", "True")
     p_win, p_other = ("T", "F") if settles else ("F", "T")
     numbers = [g.index[id(part)] for part in parts]
-    for k, a in enumerate(numbers):
-        g.emit(f"{'el' if k else ''}if v{a} is {win}: {g.set(i, p_win, win, f'b{a}', '()')}")
     if numbers and g.shortcuts:
         # Every part decided the other way (the usual case with the findings known).
         setup, because = g.join(numbers)
-        g.emit(f"elif {' and '.join(f'v{a} is {other}' for a in numbers)}:",
+        g.emit(f"if {' and '.join(f'v{a} is {other}' for a in numbers)}:",
                *(["    " + setup] if setup else []),
-               f"    {g.set(i, p_other, other, because, '()')}")
-    body = ["bb = (); nn = (); every = True"]  # every part has the other value
+               f"    {g.set(i, p_other, other, because, '()')}",
+               "else:")
+        indent = "    "
+    else:
+        indent = ""
+    body = ["wb = (); bb = (); nn = (); every = True"]  # every part has the other value
     for a in numbers:
-        body += [f"if v{a} is {other}: bb += b{a}",
+        body += [f"if v{a} is {win}: wb += b{a}",
+                 f"elif v{a} is {other}: bb += b{a}",
                  "else:",
                  "    every = False",
-                 f"    if v{a} is OPEN: nn += n{a}"]
-    bb, nn = g.unique("bb", numbers), g.unique("nn", numbers)
-    body += [f"if every: {g.set(i, p_other, other, bb, '()')}",
+                 f"    nn += n{a}"]
+    wb, bb, nn = g.unique("wb", numbers), g.unique("bb", numbers), g.unique("nn", numbers)
+    body += [f"if wb: {g.set(i, p_win, win, wb, '()')}",
+             f"elif every: {g.set(i, p_other, other, bb, '()')}",
              f"else: {g.set(i, 'TF', 'OPEN', bb, nn)}"]
-    if numbers:
-        g.emit("else:", *("    " + line for line in body))
-    else:
-        g.emit(*body)
+    g.emit(*(indent + line for line in body))
 
 
 def _any(g: _Codegen, i: int, node: AnyOf) -> None:
@@ -340,15 +347,18 @@ def _first(g: _Codegen, i: int, node: First) -> None:
 
 
 def _collect(g: _Codegen, i: int, node: Collect) -> None:
-    numbers = [g.index[id(o)] for _, o in node.items]
-    g.emit("codes = []; bb = (); nn = (); every = True")  # every condition decided
-    for (code, _), a in zip(node.items, numbers, strict=True):
+    numbers = [g.index[id(o)] for _, o, _ in node.items]
+    # every condition decided; ``raised``: the interpretations of the items in the list
+    g.emit("codes = []; bb = (); nn = (); every = True; raised = ()")
+    for (code, _, interpretations), a in zip(node.items, numbers, strict=True):
         g.emit(f"if v{a} is OPEN: every = False; nn += n{a}",
                "else:",
                f"    bb += b{a}",
-               f"    if v{a} is True: codes.append({g.const(code)})")
+               f"    if v{a} is True: codes.append({g.const(code)})"
+               + (f"; raised += {g.const(interpretations)}" if interpretations else ""))
     bb, nn = g.unique("bb", numbers), g.unique("nn", numbers)
-    g.emit(f"if every: v{i} = tuple(codes); p{i} = {{v{i}: {g.const(node.branch)}}}; "
+    branch = g.const(node.branch)
+    g.emit(f"if every: v{i} = tuple(codes); p{i} = {{v{i}: with_raised({branch}, raised)}}; "
            f"b{i} = {bb}; n{i} = ()",
            f"else: {g.set(i, 'None', 'OPEN', bb, nn)}")
 
@@ -386,21 +396,17 @@ _EMIT: dict[type[Rule], Callable[[_Codegen, int, Any], None]] = {
 }
 
 
-def compile_rules(model: type[Findings], rules: Callable[[Facts], Fields],
-                  names: tuple[str, ...], *, shortcuts: bool = True) -> Evaluate:
-    """Build ``rules`` over ``model`` once and compile them: the function giving, for a findings
-    set of that model, the parts of every field's outcome in the order of ``names``.
+def compile_rules(nodes: tuple[Rule, ...], name: str, *, shortcuts: bool = True) -> Evaluate:
+    """Compile rule ``nodes`` (built once by a pathway) into the function giving, for a findings
+    set, the parts of every node's outcome, in order. ``name`` names the generated source (for
+    tracebacks).
 
     ``shortcuts=False`` leaves out what is there for speed only (the usual-case paths, the
     skipped de-duplications, the merged repeated logic): the plain templates, for tests to
     compare with."""
-    fields = rules(Facts(model))
-    if tuple(fields) != names:
-        raise ValueError(f"the rules give {tuple(fields)}, the pathway declares {names}")
     g = _Codegen(shortcuts)
     returns = []
-    for cond in fields.values():
-        node = rule(cond)
+    for node in nodes:
         if isinstance(node, Constant):  # the same for every patient: one shared tuple
             o = node.outcome
             returns.append(g.const((o.possible, o.current, o.because, o.needs)))
@@ -409,7 +415,7 @@ def compile_rules(model: type[Findings], rules: Callable[[Facts], Fields],
             returns.append(f"(p{i}, v{i}, b{i}, n{i})")
     source = "\n".join(["def evaluate(findings):", "    V = findings.__dict__", *g.lines,
                         f"    return ({', '.join(returns)},)", ""])
-    filename = f"<rules {rules.__module__}.{rules.__qualname__}>"
+    filename = f"<rules {name}>"
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     exec(compile(source, filename, "exec"), g.env)
     evaluate: Evaluate = g.env["evaluate"]

@@ -42,6 +42,8 @@ class SpineAlarmFindings(Findings):
     sudden_unsteady_gait: Flag = None
     sudden_sensory_level: Flag = None
     sudden_cannot_walk: Flag = None
+    increasing_weakness_or_numbness: Flag = None
+    new_bladder_or_bowel_problems: Flag = None
     new_severe_back_or_neck_pain: Flag = None
 
 
@@ -137,10 +139,11 @@ LmSymptom = Literal[
 
 class LmDiagnosisFindings(Findings):
     symptoms: list[LmSymptom] | None = None
-    explained_by_brain_metastases: Flag = None
     primary_tumor: PrimaryTumor | None = None
     germ_cell_suspected: Flag = None
     mri_result: Literal["pending", "suggestive", "normal"] | None = None
+    explained_by_brain_metastases: Flag = None
+    mass_effect_or_obstructive_hydrocephalus: Flag = None
     lp_number: Literal[0, 1, 2, 3] | None = None
     cytology: Literal["pending", "malignant_cells", "negative"] | None = None
     csf_other: list[Literal["pleocytosis", "raised_protein", "low_glucose"]] | None = None
@@ -178,6 +181,7 @@ class LmPerformanceFindings(Findings):
 
 class LmTreatmentFindings(LmPerformanceFindings):
     lm_type: Literal["linear_diffuse", "bulky_nodular"] | None = None
+    lm_location: Literal["cerebral", "spinal", "both"] | None = None
     brain_metastases: Flag = None
     primary_tumor: PrimaryTumor | None = None
     her2_positive: Flag = None
@@ -188,6 +192,7 @@ class LmTreatmentFindings(LmPerformanceFindings):
     pdl1_over_50: Flag = None
     symptomatic_sites: Flag = None
     raised_icp_symptoms: Flag = None
+    mass_effect_or_obstructive_hydrocephalus: Flag = None
 
 
 # Calculators (spec §4) as small pathways of their own.

@@ -8,21 +8,15 @@ from typing import Any
 from .facts import Facts
 from .findings import KpsFindings
 from .outcome import Branch, Outcome, known
-from .pathway import FieldRule, Pathway
-from .rules import Fields, custom, sourced
+from .pathway import Pathway
+from .rules import Rules, custom, sourced
 
 SOURCE = "lm:app-1"
 # The eleven descriptions 100..10 of lm Bijlage 1 (0 = dead is not offered), as codes.
 KPS_TABLE: tuple[tuple[int, str], ...] = tuple((v, f"kps_{v}") for v in range(100, 0, -10))
 
-FIELDS = (
-    FieldRule("kps_description", "the description code of the chosen score", SOURCE),
-    FieldRule("kps_at_least_70", "KPS >= 70 (equivalent to ADL independence, lm:tx-1)",
-              "lm:app-1, lm:tx-1"),
-)
-
-
 def _description(values: Mapping[str, Any]) -> Outcome:
+    """the description of the chosen score (lm Bijlage 1)"""
     kps = values["kps"]
     return (
         known(f"kps_{kps}", ("kps",), Branch(SOURCE)) if kps is not None
@@ -30,11 +24,11 @@ def _description(values: Mapping[str, Any]) -> Outcome:
     )
 
 
-def _rules(f: Facts) -> Fields:
-    return {
-        "kps_description": custom(_description),
+def _rules(f: Facts) -> Rules:
+    return Rules({
+        "kps_description": custom(_description, codes=tuple(code for _, code in KPS_TABLE)),
         "kps_at_least_70": sourced(f.ge("kps", 70), "lm:app-1, lm:tx-1"),
-    }
+    }, {})
 
 
-PATHWAY = Pathway("calc.kps", "lm", KpsFindings, FIELDS, _rules)
+PATHWAY = Pathway("calc.kps", "lm", KpsFindings, _rules)

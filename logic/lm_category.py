@@ -8,22 +8,12 @@ from typing import Any
 from .facts import Facts
 from .findings import LmCategoryFindings, LmPerformanceFindings
 from .outcome import Branch, Outcome, known, truth, unknown
-from .pathway import FieldRule, Pathway
-from .rules import Fields, Rule, all_, any_, custom, first, not_
+from .pathway import Pathway
+from .rules import Rule, Rules, all_, any_, custom, first, not_
 
 SOURCE = "lm:bg-behandeling"
 # Prognosis per category (lm:bg Behandeling).
 CATEGORY_PROGNOSIS = {1: "not_unfavourable", 2: "unfavourable", 3: "very_unfavourable"}
-
-FIELD = FieldRule(
-    "lm_category",
-    "1 when KPS >= 70 (or adl_independent, lm:tx-1) and not severe_encephalopathy_or_deficit and "
-    "systemic_disease = not_threatening and not therapy_resistance; 3 when KPS < 70 and "
-    "systemic_disease = progressive_untreatable [I-8: both must hold]; otherwise 2",
-    SOURCE,
-    ("I-8",),
-)
-
 
 def kps_at_least_70(f: Facts) -> Rule:
     """KPS >= 70; ADL independence stands in for it when the KPS is unknown (lm:tx-1). (A rule of
@@ -32,6 +22,7 @@ def kps_at_least_70(f: Facts) -> Rule:
 
 
 def _kps_at_least_70(values: Mapping[str, Any]) -> Outcome:
+    """KPS >= 70, or adl_independent while the KPS is unknown (lm:tx-1)"""
     if values["kps"] is not None:
         return truth(values["kps"] >= 70, ("kps",))
     if values["adl_independent"] is True:
@@ -64,8 +55,8 @@ def lm_category(findings: LmPerformanceFindings) -> int | None:
     return result.value if result.decided else None
 
 
-def _rules(f: Facts) -> Fields:
-    return {"lm_category": category(f)}
+def _rules(f: Facts) -> Rules:
+    return Rules({"lm_category": category(f)}, {})
 
 
-PATHWAY = Pathway("calc.lm_category", "lm", LmCategoryFindings, (FIELD,), _rules)
+PATHWAY = Pathway("calc.lm_category", "lm", LmCategoryFindings, _rules)

@@ -1,113 +1,116 @@
-"""lm.diagnosis: suspected leptomeningeal metastases — MRI, lumbar puncture, interpretation.
+"""lm.diagnosis: suspected leptomeningeal metastases — MRI first, then the lumbar puncture.
 
 Spec §3.4; sources lm:dx-1..4 and lm:bg Diagnostiek.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from .facts import Facts
 from .findings import LmDiagnosisFindings
-from .outcome import Branch, Outcome, known
-from .pathway import FieldRule, Pathway
-from .rules import Fields, all_, any_, collect, custom, first, not_, sourced
+from .lm_scope import in_scope, scope
+from .outcome import Branch
+from .pathway import Pathway
+from .rules import Rules, all_, any_, collect, decision, equals, first, not_, sourced
 
-CRANIAL = frozenset({"headache", "nausea_vomiting", "confusion", "ataxia",
-                     "diplopia_or_cranial_nerve", "visual_complaints"})
-SPINAL = frozenset({"radicular_syndrome", "cauda_equina", "radicular_pain"})
+CRANIAL = ("headache", "nausea_vomiting", "confusion", "ataxia", "diplopia_or_cranial_nerve",
+           "visual_complaints")
+SPINAL = ("radicular_syndrome", "cauda_equina", "radicular_pain")
 CSF = "lm:bg-liquordiagnostiek"
 
-FIELDS = (
-    FieldRule(
-        "lm_suspected",
-        "any symptom of lm:dx-1 (all symptoms but visual_complaints) not "
-        "explained_by_brain_metastases",
-        "lm:dx-1",
-    ),
-    FieldRule(
-        "mri",
-        "MRI with gadolinium guided by the symptoms: cranial symptoms (headache, nausea/vomiting, "
-        "confusion, ataxia, diplopia/cranial nerve, visual) -> brain; radicular/cauda -> spine; "
-        "both kinds -> brain_and_spine; none -> null",
-        "lm:dx-2, lm:bg-beeldvorming",
-    ),
-    FieldRule(
-        "lumbar_puncture",
-        "when LM is suspected: CSF for cell count and chemistry (3 cc) and cytology (5-10 cc)",
-        CSF,
-    ),
-    FieldRule(
-        "opening_pressure",
-        "when headache, nausea_vomiting or visual_complaints",
-        CSF,
-    ),
-    FieldRule(
-        "extra_csf_tests",
-        "germ cell (primary_tumor germ_cell, or unknown primary with germ_cell_suspected) -> "
-        "afp_hcg in blood and CSF; lung_nsclc -> molecular "
-        "(EGFR, KRAS, ALK) in consultation; breast with high_clinical_suspicion and negative "
-        "cytology -> ctc",
-        f"lm:dx-3, {CSF}",
-    ),
-    FieldRule(
-        "diagnosis",
-        "cytology malignant_cells -> confirmed; pending -> pending; negative with "
-        "high_clinical_suspicion and lp_number < 2 -> repeat_lp; negative otherwise -> "
-        "not_confirmed (a third LP is not standard); pleocytosis, raised protein and low glucose "
-        "are suggestive, never proof",
-        f"lm:dx-4, {CSF}",
-    ),
-)
 
-
-def _mri(values: Mapping[str, Any]) -> Outcome:
-    symptoms = values["symptoms"]
-    if symptoms is None:
-        return Outcome(None, (), ("symptoms",))
-    cranial = any(s in CRANIAL for s in symptoms)
-    spinal = any(s in SPINAL for s in symptoms)
-    value = ("brain_and_spine" if cranial and spinal else "brain" if cranial
-             else "spine" if spinal else None)
-    return known(value, ("symptoms",), Branch("lm:dx-2, lm:bg-beeldvorming"))
-
-
-def rules(f: Facts) -> Fields:
-    suspected = all_(f.has_other_than("symptoms", ("visual_complaints",)),
-                     not_(f.flag("explained_by_brain_metastases")))
+def rules(f: Facts) -> Rules:
+    within = in_scope(f)
+    suspected = f.has_other_than("symptoms", ("visual_complaints",))
+    cranial, spinal = f.has("symptoms", *CRANIAL), f.has("symptoms", *SPINAL)
+    mri = first(
+        [
+            (all_(cranial, spinal), "brain_and_spine", Branch("lm:dx-2, lm:bg-beeldvorming")),
+            (cranial, "brain", Branch("lm:dx-2, lm:bg-beeldvorming")),
+        ],
+        "spine",
+        Branch("lm:dx-2, lm:bg-beeldvorming"),
+    )
+    imaged = not_(f.is_("mri_result", "pending"))
+    explained = f.flag("explained_by_brain_metastases")
+    lumbar_puncture = first(
+        [
+            (f.is_("mri_result", "pending"), "after_mri", Branch("lm:dx-2, lm:bg-beeldvorming")),
+            (explained, "not_indicated", Branch("lm:dx-1")),
+            (f.flag("mass_effect_or_obstructive_hydrocephalus"), "neurosurgery_first",
+             Branch("lm:dx-1", ("I-12",))),
+        ],
+        "indicated",
+        Branch(CSF),
+    )
+    lp_indicated = all_(suspected, equals(lumbar_puncture, "indicated"))
+    lp_done = all_(lp_indicated, not_(f.is_("lp_number", 0)))
+    negative = all_(lp_done, f.is_("cytology", "negative"))
     diagnosis = first(
         [
+            (any_(f.is_("lp_number", 0), f.is_("cytology", "pending")), "pending",
+             Branch("lm:dx-4")),
             (f.is_("cytology", "malignant_cells"), "confirmed", Branch("lm:dx-4")),
-            (f.is_("cytology", "pending"), "pending", Branch("lm:dx-4")),
-            (all_(f.flag("high_clinical_suspicion"), not_(f.ge("lp_number", 2))), "repeat_lp",
-             Branch(CSF)),
+            (all_(negative, f.flag("high_clinical_suspicion"), not_(f.ge("lp_number", 2))),
+             "repeat_lp", Branch(f"lm:dx-4, {CSF}")),
+            (all_(negative, f.is_("mri_result", "suggestive")), "probable",
+             Branch("lm:dx-4, lm:bg-prognose-en-opvolging", ("I-16",))),
         ],
         "not_confirmed",
         Branch(f"lm:dx-4, {CSF}"),
     )
     extra = collect(
         [
-            # SPEC-GAP: germ_cell_suspected is read only without a known primary (as spine's
-            # suspected_primary); the example case lm-dx-repeat-lp (breast) decides without it.
-            ("afp_hcg", any_(f.is_("primary_tumor", "germ_cell"),
-                             all_(f.is_("primary_tumor", "unknown"),
-                                  f.flag("germ_cell_suspected")))),
+            ("afp_hcg", any_(f.is_("primary_tumor", "germ_cell"), f.flag("germ_cell_suspected"))),
             ("molecular", f.is_("primary_tumor", "lung_nsclc")),
-            ("ctc", all_(f.is_("primary_tumor", "breast"), f.flag("high_clinical_suspicion"),
-                         f.is_("cytology", "negative"))),
+            ("ctc", all_(f.is_("primary_tumor", "breast"), negative,
+                         f.flag("high_clinical_suspicion"))),
         ],
         Branch(f"lm:dx-3, {CSF}"),
     )
-    return {
-        "lm_suspected": sourced(suspected, "lm:dx-1"),
-        "mri": custom(_mri),
-        "lumbar_puncture": sourced(suspected, CSF),
-        "opening_pressure": sourced(
-            f.has("symptoms", "headache", "nausea_vomiting", "visual_complaints"), CSF),
-        "extra_csf_tests": extra,
-        "diagnosis": diagnosis,
-    }
+    next_step = first(
+        [
+            (equals(lumbar_puncture, "after_mri"), "mri_first", Branch("lm:dx-2")),
+            (equals(lumbar_puncture, "not_indicated"), "no_lp", Branch("lm:dx-1")),
+            (equals(lumbar_puncture, "neurosurgery_first"), "neurosurgery_first",
+             Branch("lm:dx-1", ("I-12",))),
+            (f.is_("lp_number", 0), "lumbar_puncture", Branch(CSF)),
+            (equals(diagnosis, "pending"), "await_cytology", Branch("lm:dx-4")),
+            (equals(diagnosis, "repeat_lp"), "repeat_lp", Branch(f"lm:dx-4, {CSF}")),
+            (equals(diagnosis, "confirmed", "probable"), "mdo_and_treatment",
+             Branch("lm:bg-behandeling")),
+        ],
+        "follow_clinically",
+        Branch("lm:dx-4"),
+    )
+    suspected_in_scope = all_(within, suspected)
+    lp_in_scope = all_(within, lp_indicated)
+    return Rules(
+        {
+            "lm_suspected": decision(sourced(suspected, "lm:dx-1"), within),
+            "scope": scope(f),
+            "mri": decision(mri, suspected_in_scope),
+            "lumbar_puncture": decision(lumbar_puncture, suspected_in_scope),
+            "opening_pressure": decision(
+                sourced(f.has("symptoms", "headache", "nausea_vomiting", "visual_complaints"),
+                        CSF),
+                lp_in_scope),
+            "extra_csf_tests": decision(extra, lp_in_scope),
+            "diagnosis": decision(diagnosis, lp_in_scope),
+            "next_step": decision(next_step, suspected_in_scope),
+        },
+        {
+            "germ_cell_suspected": not_(f.is_("primary_tumor", "germ_cell")),
+            "mri_result": suspected,
+            "explained_by_brain_metastases": all_(suspected, imaged),
+            "mass_effect_or_obstructive_hydrocephalus": all_(suspected, imaged, not_(explained)),
+            "lp_number": lp_indicated,
+            "cytology": lp_done,
+            "csf_other": negative,
+            "high_clinical_suspicion": negative,
+        },
+        {"in scope": within, "LM suspected": suspected, "LP indicated": lp_indicated,
+         "LP done": lp_done, "cytology negative": negative},
+    )
 
 
-PATHWAY = Pathway("lm.diagnosis", "lm", LmDiagnosisFindings, FIELDS, rules)
+PATHWAY = Pathway("lm.diagnosis", "lm", LmDiagnosisFindings, rules)

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from . import lm_category
 from .facts import Facts
 from .findings import LmTreatmentFindings
+from .lm_scope import in_scope, scope
 from .outcome import TRUE, Branch, known
-from .pathway import FieldRule, Pathway
-from .rules import Fields, Rule, all_, any_, collect, first, map_value, not_, sourced
+from .pathway import Pathway
+from .rules import Rule, Rules, all_, any_, collect, decision, equals, first, not_, sourced
 
 WITH_OPTIONS = ("breast", "melanoma", "lung_nsclc", "lung_sclc")
 WBRT_NOT_ADVISED = ("melanoma", "lung_nsclc")
@@ -39,59 +40,14 @@ class Prognosis:
         }
 
 
-FIELDS = (
-    lm_category.FIELD,
-    FieldRule("mdo", "always: discuss in the neuro-oncology metastases MDT", TREATMENT),
-    FieldRule(
-        "targeted_option",
-        "egfr_mutation or alk_translocation (lung_nsclc), braf_mutation (melanoma)",
-        "lm:tx-3, lm:bg-systemische-therapie",
-    ),
-    FieldRule(
-        "primary_treatment",
-        "category 3 or KPS < 70: targeted_option -> targeted_despite_low_kps (in consultation "
-        "with the main treating physician), else best_supportive_care; categories 1-2: a "
-        "meaningful systemic option -> systemic, else radiotherapy",
-        "lm:tx-2, lm:tx-3, lm:bg-behandeling",
-        ("I-5",),
-    ),
-    FieldRule(
-        "systemic_options",
-        "breast: capecitabine, with her2_positive her2_targeted; melanoma: with braf_mutation "
-        "braf_mek, immunotherapy (ipilimumab + nivolumab); lung_nsclc: osimertinib (EGFR), "
-        "alk_inhibitor (ALK), without a targetable mutation immunotherapy_mono (PD-L1 > 50%) or "
-        "chemo_immunotherapy, kras_mutation alone is not first line; lung_sclc: chemotherapy; "
-        "other primaries: empty [I-5]",
-        SYSTEMIC,
-        ("I-5",),
-    ),
-    FieldRule(
-        "radiotherapy",
-        "empty with best_supportive_care or targeted_despite_low_kps; wbrt for linear_diffuse "
-        "LM except melanoma and lung_nsclc (little effect, not advised), and for lung_sclc next "
-        "to systemic therapy; local for symptomatic_sites, and for bulky_nodular disease in "
-        "category 1 (in category 2 only symptomatic sites)",
-        RADIOTHERAPY,
-    ),
-    FieldRule("intrathecal_chemotherapy", "always false: not applied",
-              "lm:bg-radiotherapie"),
-    FieldRule(
-        "csf_pressure_relief",
-        "raised_icp_symptoms -> repeated LPs to bridge until systemic therapy works; a VP or LP "
-        "drain only in good condition with a good expected response",
-        "lm:bg-prognose-en-opvolging",
-    ),
-    FieldRule(
-        "prognosis",
-        "untreated median 6-8 weeks; with BBB-penetrating systemic therapy a few months; 1-year "
-        "survival about 20% (breast, NSCLC), 7% (melanoma)",
-        "lm:bg-prognose-en-opvolging",
-    ),
-)
+FOLLOW_UP = ("follow_clinically", "mri_only_for_visible_lm_or_new_symptoms", "no_routine_csf")
+FOLLOW = "lm:bg-prognose-en-opvolging"
 
 
-def _systemic_options(f: Facts) -> Rule:
-    egfr, alk = f.flag("egfr_mutation"), f.flag("alk_translocation")
+def _tumour_options(f: Facts) -> Rule:
+    """The tumour-specific systemic options of categories 1-2 (lm:bg per tumour)."""
+    egfr = all_(f.is_("primary_tumor", "lung_nsclc"), f.flag("egfr_mutation"))
+    alk = all_(f.is_("primary_tumor", "lung_nsclc"), f.flag("alk_translocation"))
     no_target = all_(not_(egfr), not_(alk))
     return first(
         [
@@ -109,22 +65,20 @@ def _systemic_options(f: Facts) -> Rule:
                  ("chemo_immunotherapy", all_(no_target, not_(f.flag("pdl1_over_50")))),
              ]),
              Branch("lm:bg-niet-kleincellig-longcarcinoom")),
-            (f.is_("primary_tumor", "lung_sclc"), ("chemotherapy",),
-             Branch("lm:bg-kleincellig-longcarcinoom")),
         ],
-        (),
-        Branch(SYSTEMIC, ("I-5",)),
+        ("chemotherapy",),
+        Branch("lm:bg-kleincellig-longcarcinoom"),
     )
 
 
-def rules(f: Facts) -> Fields:
+def rules(f: Facts) -> Rules:
+    within = in_scope(f)
     category = lm_category.category(f)
-    low = any_(map_value(category, lambda c: c == 3), not_(lm_category.kps_at_least_70(f)))
-    targeted = any_(
-        all_(f.is_("primary_tumor", "lung_nsclc"),
-             any_(f.flag("egfr_mutation"), f.flag("alk_translocation"))),
-        all_(f.is_("primary_tumor", "melanoma"), f.flag("braf_mutation")),
-    )
+    low = any_(equals(category, 3), not_(lm_category.kps_at_least_70(f)))
+    nsclc, melanoma = f.is_("primary_tumor", "lung_nsclc"), f.is_("primary_tumor", "melanoma")
+    egfr, alk = all_(nsclc, f.flag("egfr_mutation")), all_(nsclc, f.flag("alk_translocation"))
+    braf = all_(melanoma, f.flag("braf_mutation"))
+    targeted = any_(egfr, alk, braf)
     primary = first(
         [
             (all_(low, targeted), "targeted_despite_low_kps", Branch("lm:tx-3, lm:bg-behandeling")),
@@ -132,34 +86,79 @@ def rules(f: Facts) -> Fields:
             (f.is_("primary_tumor", *WITH_OPTIONS), "systemic",
              Branch("lm:tx-2, lm:bg-behandeling")),
         ],
-        "radiotherapy",
-        Branch("lm:tx-2, lm:bg-behandeling", ("I-5",)),
+        "mdo_choice",
+        Branch("lm:tx-2, lm:tx-3, lm:bg-behandeling", ("I-5",)),
     )
+    options = first(
+        [
+            (equals(primary, "best_supportive_care"), (), Branch(TREATMENT)),
+            (equals(primary, "targeted_despite_low_kps"),
+             collect([("osimertinib", egfr), ("alk_inhibitor", alk), ("braf_mek", braf)]),
+             Branch("lm:tx-3, lm:bg-systemische-therapie")),
+            (equals(primary, "mdo_choice"), ("mdo_bbb_penetrating",),
+             Branch("lm:tx-2, lm:bg-behandeling", ("I-5",))),
+        ],
+        _tumour_options(f),
+        Branch(SYSTEMIC),
+    )
+    cerebral = f.is_("lm_location", "cerebral", "both")
     wbrt = any_(
-        all_(f.is_("lm_type", "linear_diffuse"), not_(f.is_("primary_tumor", *WBRT_NOT_ADVISED))),
-        f.is_("primary_tumor", "lung_sclc"),
+        all_(cerebral, f.is_("lm_type", "linear_diffuse"),
+             not_(f.is_("primary_tumor", *WBRT_NOT_ADVISED))),
+        all_(f.is_("primary_tumor", "lung_sclc"), any_(cerebral, f.flag("brain_metastases"))),
     )
     local = any_(
         f.flag("symptomatic_sites"),
-        all_(f.is_("lm_type", "bulky_nodular"), map_value(category, lambda c: c == 1)),
+        all_(f.is_("lm_type", "bulky_nodular"), equals(category, 1)),
     )
     radiotherapy = first(
-        [(low, (), Branch(TREATMENT))],
-        collect([("wbrt", wbrt), ("local", local)], Branch(RADIOTHERAPY)),
+        [(equals(primary, "best_supportive_care", "targeted_despite_low_kps"), (),
+          Branch(TREATMENT))],
+        collect([("wbrt", wbrt, ("I-13",)),
+                 ("wbrt_bridge", all_(melanoma, not_(braf), cerebral), ("I-14",)),
+                 ("local", local)], Branch(RADIOTHERAPY)),
         Branch(RADIOTHERAPY),
     )
-    return {
-        "lm_category": category,
-        "mdo": known("neuro_oncology_metastases", (), Branch(TREATMENT)),
-        "targeted_option": sourced(targeted, "lm:tx-3, lm:bg-systemische-therapie"),
-        "primary_treatment": primary,
-        "systemic_options": _systemic_options(f),
-        "radiotherapy": radiotherapy,
-        "intrathecal_chemotherapy": known(False, (), Branch("lm:bg-radiotherapie")),
-        "csf_pressure_relief": sourced(f.flag("raised_icp_symptoms"),
-                                       "lm:bg-prognose-en-opvolging"),
-        "prognosis": known(Prognosis(), (), Branch("lm:bg-prognose-en-opvolging")),
-    }
+    raised_icp = f.flag("raised_icp_symptoms")
+    pressure = first(
+        [
+            (all_(raised_icp, f.flag("mass_effect_or_obstructive_hydrocephalus")),
+             "neurosurgery_first", Branch(FOLLOW, ("I-12",))),
+            (raised_icp, "repeated_lp", Branch(FOLLOW)),
+        ],
+        "not_needed",
+        Branch(FOLLOW),
+    )
+    return Rules(
+        {
+            "scope": scope(f),
+            "lm_category": decision(category, within),
+            "mdo": decision(known("neuro_oncology_metastases", (), Branch(TREATMENT)), within),
+            "targeted_option": decision(sourced(targeted, "lm:tx-3, lm:bg-systemische-therapie"),
+                                        all_(within, low)),
+            "primary_treatment": decision(primary, within),
+            "systemic_options": decision(options, within),
+            "radiotherapy": decision(radiotherapy, within),
+            "intrathecal_chemotherapy": decision(
+                known(False, (), Branch("lm:bg-radiotherapie")), within),
+            "csf_pressure_relief": decision(pressure, within),
+            "prognosis": decision(known(Prognosis(), (), Branch(FOLLOW)), within),
+            "follow_up": decision(known(FOLLOW_UP, (), Branch(FOLLOW)), within),
+        },
+        {
+            "her2_positive": f.is_("primary_tumor", "breast"),
+            "braf_mutation": melanoma,
+            "egfr_mutation": nsclc,
+            "alk_translocation": nsclc,
+            "kras_mutation": nsclc,
+            "pdl1_over_50": all_(nsclc, not_(f.flag("egfr_mutation")),
+                                 not_(f.flag("alk_translocation"))),
+            "mass_effect_or_obstructive_hydrocephalus": raised_icp,
+        },
+        {"in scope": within, "category 3 or KPS < 70": low, "a targeted option": targeted,
+         "EGFR": egfr, "ALK": alk, "BRAF": braf, "cerebral LM": cerebral, "WBRT": wbrt,
+         "local RT": local},
+    )
 
 
-PATHWAY = Pathway("lm.treatment", "lm", LmTreatmentFindings, FIELDS, rules)
+PATHWAY = Pathway("lm.treatment", "lm", LmTreatmentFindings, rules)

@@ -1,4 +1,5 @@
-"""What a pathway is: its findings model, its decision fields with rule and source, its rules."""
+"""What a pathway is: its findings model and its rules (decision fields with the condition each
+applies under, and when each finding applies), built once and compiled once."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from .compiler import Evaluate, compile_rules
 from .facts import Facts
 from .findings import Findings
 from .outcome import Outcome, make
-from .rules import Fields
+from .rules import ALWAYS, Decision, Rule, Rules, decision, rule
 
 GUIDELINES: dict[str, str] = {
     "spine": "2022-01, revision 2024-01",
@@ -18,43 +19,59 @@ GUIDELINES: dict[str, str] = {
 
 
 @dataclass(frozen=True, slots=True)
-class FieldRule:
-    """One decision field: the rule in words, its source reference, its interpretations."""
+class Built:
+    """A pathway's rule graph: per field its decision; per finding the condition it applies
+    under (``ALWAYS`` when the spec names none). ``nodes`` lays them out flat for the evaluators:
+    every field's rule, then every field's condition, then every finding's condition."""
 
-    name: str
-    rule: str
-    source: str
-    interpretations: tuple[str, ...] = ()
+    fields: dict[str, Decision]
+    finding_applies: dict[str, Rule]
+    terms: dict[str, Rule]  # named parts, shown by name in docs/rules.md
+
+    @property
+    def nodes(self) -> tuple[Rule, ...]:
+        return (*(d.rule for d in self.fields.values()),
+                *(d.applies for d in self.fields.values()),
+                *self.finding_applies.values())
 
 
 @dataclass(frozen=True, slots=True)
 class Pathway:
-    """``rules`` builds every field's rule over the findings (:mod:`logic.rules`); they are
-    compiled once, here, into :attr:`evaluate`."""
+    """``rules`` builds the pathway's rule graph over its findings (:mod:`logic.rules`); it is
+    built and compiled once, here (:attr:`built`, :attr:`evaluate`)."""
 
     id: str
     guideline: str
     findings: type[Findings]
-    fields: tuple[FieldRule, ...]
-    rules: Callable[[Facts], Fields]
+    rules: Callable[[Facts], Rules]
+    built: Built = field(init=False, repr=False, compare=False)
     evaluate: Evaluate = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        evaluate = compile_rules(self.findings, self.rules, self.field_names)
-        object.__setattr__(self, "evaluate", evaluate)
+        made = self.rules(Facts(self.findings))
+        names = tuple(self.findings.model_fields)
+        unknown = [n for n in made.applies if n not in names]
+        if unknown:
+            raise KeyError(f"{self.id}: conditions for findings it does not have: {unknown}")
+        built = Built(
+            fields={name: d if isinstance(d, Decision) else decision(d)
+                    for name, d in made.fields.items()},
+            finding_applies={n: rule(made.applies[n]) if n in made.applies else ALWAYS
+                             for n in names},
+            terms={n: rule(t) for n, t in made.terms.items()},
+        )
+        object.__setattr__(self, "built", built)
+        object.__setattr__(self, "evaluate",
+                           compile_rules(built.nodes, f"{self.rules.__module__}.rules"))
 
     @property
     def field_names(self) -> tuple[str, ...]:
-        return tuple(f.name for f in self.fields)
-
-    def field(self, name: str) -> FieldRule:
-        for f in self.fields:
-            if f.name == name:
-                return f
-        raise KeyError(name)
+        return tuple(self.built.fields)
 
     def decide(self, findings: Findings) -> dict[str, Outcome]:
-        """Every field's outcome for ``findings`` (of this pathway's model), in field order."""
-        return {rule.name: make(possible, because, needs, current)
-                for rule, (possible, current, because, needs)
-                in zip(self.fields, self.evaluate(findings), strict=True)}
+        """Every field's rule outcome for ``findings`` (of this pathway's model), in field
+        order, without the conditions (the advice applies those)."""
+        parts = self.evaluate(findings)
+        return {name: make(possible, because, needs, current)
+                for name, (possible, current, because, needs)
+                in zip(self.built.fields, parts, strict=False)}

@@ -9,16 +9,17 @@ What each combinator gives over partly known findings (the compiler implements e
 
 * a finding test (:class:`Fact`) is open, needing the finding, while it is absent, else true or
   false because of it;
-* :func:`any_` (Kleene OR) is true as soon as one part is true, because of that part, and false
-  when every part is false, because of all of them; while open, it is because of the parts already
-  false and needs what the open parts need. :func:`all_` (AND) is the same with true and false
-  swapped;
+* :func:`any_` (Kleene OR) is true as soon as one part is true, because of every part known to be
+  true (the rationale names every finding that led there, spec §3), and false when every part is
+  false, because of all of them; while open, it is because of the parts already false and needs
+  what the open parts need. :func:`all_` (AND) is the same with true and false swapped;
 * :func:`at_least` is decided once enough parts are true (because of those) or too few can be
   (because of all); while open, because of the decided parts, needing the open ones;
 * :func:`first`: the first rule whose condition holds gives its value; the default applies when none
   does. While a condition is open, its value and everything after it stay possible (the condition's
   needs first, then its value's); when all possible values are equal the outcome is decided anyway.
-  The same value from several branches keeps the first source and every interpretation;
+  The same value from several branches keeps the first source and the interpretations they
+  share (one is raised only when the value certainly rests on it);
 * :func:`collect`: the codes whose condition holds, decided once every condition is;
 * :func:`map_value` applies a function to every possible value (decided when the results agree);
   :func:`with_branch` / :func:`sourced` put a source (and interpretations) on every possible value;
@@ -32,11 +33,12 @@ decision that a later answer overturns.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .outcome import NO_BRANCH, Branch, Outcome, Value
+from .outcome import NO_BRANCH, TRUE, Branch, Outcome, Value
 
 FactTest = Literal["flag", "in", "gt", "ge", "has", "has_other_than", "test"]
 
@@ -97,15 +99,21 @@ class First(Rule):
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Collect(Rule):
-    items: tuple[tuple[str, Rule], ...]
+    """``items`` are (code, condition, interpretations): an item's interpretations are raised
+    when it is in the list."""
+
+    items: tuple[tuple[str, Rule, tuple[str, ...]], ...]
     branch: Branch
 
 
 @dataclass(frozen=True, slots=True, eq=False)
 class MapValue(Rule):
+    """``says`` describes the mapping in words (``{}`` stands for the part): docs/rules.md."""
+
     part: Rule
     fn: Callable[[Any], Value]
     branch: Branch | None
+    says: str
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -117,10 +125,13 @@ class WithBranch(Rule):
 @dataclass(frozen=True, slots=True, eq=False)
 class Custom(Rule):
     """``fn(values, *dep_values)``: the findings by name, then the current value of every rule in
-    ``deps`` (:data:`~logic.outcome.OPEN` while undecided)."""
+    ``deps`` (:data:`~logic.outcome.OPEN` while undecided). ``fn``'s docstring says what it does
+    (docs/rules.md); ``codes`` are the code values it can give, when it gives codes."""
 
     fn: Callable[..., Outcome]
     deps: tuple[Rule, ...] = ()
+    codes: tuple[Value, ...] = ()
+    raises: tuple[str, ...] = ()  # the interpretations it can raise
 
 
 def rule(x: Cond) -> Rule:
@@ -171,14 +182,25 @@ def when(cond: Cond, value: Cond | Value, branch: Branch = NO_BRANCH) -> Rule:
     return first([(cond, value, branch)], None, branch)
 
 
-def collect(items: Sequence[tuple[str, Cond]], branch: Branch = NO_BRANCH) -> Rule:
-    """A list decision: the codes whose condition holds, decided once every condition is."""
-    return Collect(tuple((code, rule(o)) for code, o in items), branch)
+def collect(items: Sequence[tuple[str, Cond] | tuple[str, Cond, tuple[str, ...]]],
+            branch: Branch = NO_BRANCH) -> Rule:
+    """A list decision: the codes whose condition holds, decided once every condition is. An
+    item may name interpretations (a third element) that the list rests on when it holds."""
+    return Collect(tuple((item[0], rule(item[1]), item[2] if len(item) > 2 else ())
+                         for item in items), branch)
 
 
-def map_value(o: Cond, fn: Callable[[Any], Value], branch: Branch | None = None) -> Rule:
-    """Apply ``fn`` to every possible value; decided when all results agree."""
-    return MapValue(rule(o), fn, branch)
+def map_value(o: Cond, fn: Callable[[Any], Value], says: str,
+              branch: Branch | None = None) -> Rule:
+    """Apply ``fn`` to every possible value; decided when all results agree. ``says`` puts the
+    mapping in words, ``{}`` standing for ``o`` (e.g. ``"{} is radiotherapy"``)."""
+    return MapValue(rule(o), fn, branch, says)
+
+
+def equals(o: Cond, *values: Value) -> Rule:
+    """``o``'s value is one of ``values`` (a test on another rule's value)."""
+    shown = " or ".join(str(v) for v in values)
+    return MapValue(rule(o), lambda v: v in values, None, f"{{}} is {shown}")
 
 
 def with_branch(o: Cond, branch: Branch) -> Rule:
@@ -191,9 +213,37 @@ def sourced(o: Cond, source: str, *interpretations: str) -> Rule:
     return with_branch(o, Branch(source, interpretations))
 
 
-def custom(fn: Callable[..., Outcome], *deps: Cond) -> Rule:
+def custom(fn: Callable[..., Outcome], *deps: Cond, codes: tuple[Value, ...] = (),
+           raises: tuple[str, ...] = ()) -> Rule:
     """An outcome computed by ``fn(values, *dep_values)`` (see :class:`Custom`)."""
-    return Custom(fn, tuple(rule(d) for d in deps))
+    return Custom(fn, tuple(rule(d) for d in deps), codes, raises)
 
 
-Fields = Mapping[str, Cond]  # a pathway's rules: every decision field by name
+@dataclass(frozen=True, slots=True, eq=False)
+class Decision:
+    """A decision field: its rule and the condition under which it applies (spec §3.0). While
+    ``applies`` is open the field is undecided; when it is false the field is not applicable."""
+
+    rule: Rule
+    applies: Rule
+
+
+ALWAYS = Constant(TRUE)  # the condition of a field or finding that always applies
+
+
+def decision(value: Cond, applies: Cond | None = None) -> Decision:
+    return Decision(rule(value), ALWAYS if applies is None else rule(applies))
+
+
+Fields = Mapping[str, "Cond | Decision"]  # a pathway's rules: every decision field by name
+Applies = Mapping[str, Cond]  # a pathway's findings: when each applies (absent: always)
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """What a pathway's rule function builds: its decision fields, in the order the advice
+    lists them, and when each finding applies (spec §2 "applies when"; absent: always)."""
+
+    fields: Fields
+    applies: Applies
+    terms: Mapping[str, Cond] = dataclasses.field(default_factory=dict)  # named parts (docs)

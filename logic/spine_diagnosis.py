@@ -6,13 +6,24 @@ Spec §3.2; sources spine:dx-1..7 and the background sections named per rule.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, get_args
 
 from .facts import Facts
-from .findings import LUNG_CANCERS, SpineDiagnosisFindings
-from .outcome import Branch, Outcome, known
-from .pathway import FieldRule, Pathway
-from .rules import Fields, all_, any_, collect, custom, first, map_value, not_, sourced, when
+from .findings import LUNG_CANCERS, PrimaryTumor, SpineDiagnosisFindings
+from .outcome import TRUE, Branch, known
+from .pathway import Pathway
+from .rules import (
+    Rules,
+    all_,
+    any_,
+    collect,
+    decision,
+    equals,
+    first,
+    map_value,
+    not_,
+    sourced,
+)
 
 # spine:dx-2: the admission lab panel ("Opname-lab neurologie", its 19 items) plus PT-INR and
 # blood group/rhesus with an irregular antibody screen.
@@ -43,99 +54,19 @@ REFERRED_PAIN = {
     "sacroiliac": "referred_vertebra_th12_l1",
     "anterior_thigh_or_knee_on_loading": "referred_pelvis_or_hips",
 }
+# spine:dx-2 (always) and the instructions that depend on the case.
 INSTRUCTIONS = ("contact_on_worsening", "patient_leaflet")
+LHERMITTE_DD = "lhermitte_after_rt_or_cisplatin"  # spine:bg-klinische-presentatie
 DX2 = Branch("spine:dx-2")
+UNKNOWN_ORIGIN = "spine:bg-onbekende-origine"
+HEME = ("lymphoma", "myeloma")
+KNOWN_PRIMARIES = tuple(p for p in get_args(PrimaryTumor) if p != "unknown")
 
 # MRI windows of spine:dx-2, most urgent first: (hours, triggering conditions).
 TWELVE_HOUR_TRIGGERS = ("mesmc_deficit", "bilateral_radicular", "lhermitte")
 
-FIELDS = (
-    FieldRule(
-        "mri_within_hours",
-        "MRI of the whole spine within the shortest window any finding triggers: 12 h for "
-        "mesmc_deficit, bilateral_radicular or lhermitte; 24 h for a unilateral radicular deficit "
-        "progressive_onset_within_7_days; 48 h for progressive_onset_over_7_days; 168 h for "
-        "unilateral_radicular_pain, asymptomatic_compression_on_ct or [I-1] a stable unilateral "
-        "radicular deficit; 336 h for local_back_pain_with_alarm_features; null when none applies",
-        "spine:dx-2",
-        ("I-1",),
-    ),
-    FieldRule(
-        "corticosteroids",
-        "heme_malignancy_in_dd -> withhold until tissue is taken; else severe_deficit -> "
-        "start_now; else not_yet",
-        "spine:dx-1, spine:tx-1, spine:dx-5, spine:bg-onbekende-origine",
-    ),
-    FieldRule(
-        "neurology_consult",
-        "true for asymptomatic_compression_on_ct",
-        "spine:dx-2",
-    ),
-    FieldRule(
-        "labs",
-        "always: the admission lab panel (19 items), PT-INR, blood group/rhesus and irregular "
-        "antibody screen",
-        "spine:dx-2",
-    ),
-    FieldRule(
-        "relation_doubt",
-        "only with a known primary and mri_result = spinal_metastasis: atypical_imaging, or not "
-        "progression_elsewhere, or years_since_primary_diagnosis > 2 (lung_nsclc, lung_sclc) or "
-        "> 5 (other tumours); else null",
-        "spine:dx-3",
-    ),
-    FieldRule(
-        "histology_needed",
-        "primary_tumor = unknown, or relation_doubt",
-        "spine:dx-5",
-    ),
-    FieldRule(
-        "tissue_within_hours",
-        "when histology_needed: 24 with mesmc_deficit or mesmc_on_mri, else 168; else null",
-        "spine:bg-onbekende-origine",
-    ),
-    FieldRule(
-        "ct_thorax_abdomen",
-        "when histology_needed",
-        "spine:dx-4",
-    ),
-    FieldRule(
-        "extra_tests",
-        "heme_malignancy_in_dd -> m_protein_and_protein_spectrum and "
-        "urgent_immunophenotyping_consult (biopsy out of hours with lymphoma in question); "
-        "primary unknown with suspected_primary prostate -> psa; germ_cell -> afp_hcg; other "
-        "tumour markers are of no use",
-        "spine:dx-5, spine:bg-onbekende-origine",
-    ),
-    FieldRule(
-        "admission_service",
-        "if admission is needed: primary_tumor = unknown -> neuro_oncology; else "
-        "primary_treating_specialist with the others co-treating",
-        "spine:dx-2",
-    ),
-    FieldRule(
-        "next_step",
-        "mri_result pending -> await_mri; spinal_metastasis -> histology_then_treatment when "
-        "histology_needed, else treatment; no_explanation -> differential_diagnosis; "
-        "other_cause -> differential_diagnosis [spec gap: other_cause has no named next step; "
-        "spine:dx-6 points to Tabel 2]",
-        "spine:dx-5, spine:dx-6, spine:dx-7",
-    ),
-    FieldRule(
-        "differential",
-        "when mri_result = no_explanation: Tabel 2, the column of dominant_symptom, plus Tabel 3 "
-        "(referred pain) for pain_location; else null",
-        "spine:dx-6, spine:bg-tabel-2, spine:bg-tabel-3",
-    ),
-    FieldRule(
-        "instructions",
-        "always: instruct the patient to make contact on worsening or change; give the leaflet",
-        "spine:dx-2, spine:dx-algemeen",
-    ),
-)
 
-
-def rules(f: Facts) -> Fields:
+def rules(f: Facts) -> Rules:
     mri = first(
         [
             (any_(*(f.flag(n) for n in TWELVE_HOUR_TRIGGERS)), 12, DX2),
@@ -150,107 +81,151 @@ def rules(f: Facts) -> Fields:
         DX2,
     )
 
-    heme = f.flag("heme_malignancy_in_dd")
+    primary_unknown = f.is_("primary_tumor", "unknown")
+    known_primary = f.is_("primary_tumor", *KNOWN_PRIMARIES)
+    # heme_malignancy_in_dd applies unless the primary is itself haematological.
+    heme = all_(not_(f.is_("primary_tumor", *HEME)), f.flag("heme_malignancy_in_dd"))
+    deficit_possible = any_(f.flag("mesmc_deficit"), f.flag("bilateral_radicular"),
+                            not_(f.is_("unilateral_radicular_deficit", "none")))
+    severe = all_(deficit_possible, f.flag("severe_deficit"))
+    lesion_possible = f.is_("mri_result", "pending", "spinal_metastasis")
+    on_mri_metastasis = f.is_("mri_result", "spinal_metastasis")
     steroids = first(
         [
-            (heme, "withhold", Branch("spine:dx-5, spine:bg-onbekende-origine")),
-            (f.flag("severe_deficit"), "start_now", Branch("spine:dx-1, spine:tx-1")),
+            (primary_unknown, "withhold", Branch(f"spine:dx-5, spine:tx-1, {UNKNOWN_ORIGIN}")),
+            (heme, "withhold", Branch(f"spine:dx-5, spine:tx-1, {UNKNOWN_ORIGIN}", ("I-15",))),
+            (severe, "start_now", Branch("spine:dx-1, spine:tx-1")),
         ],
         "not_yet",
         Branch("spine:dx-1"),
     )
 
-    primary_unknown = f.is_("primary_tumor", "unknown")
-    on_mri_metastasis = f.is_("mri_result", "spinal_metastasis")
-    relation_doubt = when(
-        all_(not_(primary_unknown), on_mri_metastasis),
-        any_(
-            f.flag("atypical_imaging"),
-            not_(f.flag("progression_elsewhere")),
-            f.test("years_since_primary_diagnosis", _over_interval),
-        ),
-        Branch("spine:dx-3"),
+    doubt_applies = all_(known_primary, on_mri_metastasis)
+    doubt = any_(
+        f.flag("atypical_imaging"),
+        not_(f.flag("progression_elsewhere")),
+        f.test("years_since_primary_diagnosis", _over_interval),
     )
-    histology = any_(primary_unknown, map_value(relation_doubt, lambda v: v is True))
-    mesmc_known = any_(f.flag("mesmc_deficit"), all_(on_mri_metastasis, f.flag("mesmc_on_mri")))
-    tissue = when(
-        histology,
-        first([(mesmc_known, 24, Branch("spine:bg-onbekende-origine"))], 168,
-              Branch("spine:bg-onbekende-origine")),
-        Branch("spine:bg-onbekende-origine"),
+    histology = first(
+        [
+            (primary_unknown, True, Branch(f"spine:dx-5, {UNKNOWN_ORIGIN}")),
+            (all_(doubt_applies, doubt), True, Branch("spine:dx-3, spine:dx-5")),
+            (heme, True, Branch(f"spine:dx-5, {UNKNOWN_ORIGIN}", ("I-15",))),
+        ],
+        False,
+        Branch("spine:dx-5"),
     )
-    suspected = (
-        ("psa", all_(primary_unknown, f.has("suspected_primary", "prostate"))),
-        ("afp_hcg", all_(primary_unknown, f.has("suspected_primary", "germ_cell"))),
+    histology_needed = all_(lesion_possible, equals(histology, True))
+    # Clinical or radiological MESCC (with the MRI pending, MESCC on it is still possible).
+    mesmc = any_(f.flag("mesmc_deficit"), f.flag("asymptomatic_compression_on_ct"),
+                 f.flag("mesmc_on_mri"))
+    tissue = first([(mesmc, 24, Branch(UNKNOWN_ORIGIN))], 168, Branch(UNKNOWN_ORIGIN))
+    ct = first(
+        [
+            (histology_needed, "urgent", Branch(f"spine:dx-4, {UNKNOWN_ORIGIN}")),
+            (on_mri_metastasis, "if_not_recent", Branch("spine:dx-4", ("I-10",))),
+        ],
+        "not_needed",
+        Branch("spine:dx-4"),
     )
+    suspected = all_(primary_unknown, f.has("suspected_primary", "prostate"))
     extra_tests = collect(
         [
             ("m_protein_and_protein_spectrum", heme),
-            *suspected,
+            ("psa", suspected),
+            ("afp_hcg", all_(primary_unknown, f.has("suspected_primary", "germ_cell"))),
             ("urgent_immunophenotyping_consult", heme),
         ],
-        Branch("spine:dx-5, spine:bg-onbekende-origine"),
+        Branch(f"spine:dx-5, {UNKNOWN_ORIGIN}"),
     )
     admission = first(
-        [(primary_unknown, "neuro_oncology", Branch("spine:dx-2"))],
+        [(primary_unknown, "neuro_oncology", DX2)],
         "primary_treating_specialist",
-        Branch("spine:dx-2"),
+        DX2,
     )
     next_step = first(
         [
-            (f.is_("mri_result", "pending"), "await_mri", Branch("spine:dx-2")),
+            (f.is_("mri_result", "pending"), "await_mri", DX2),
             (
                 on_mri_metastasis,
-                first([(histology, "histology_then_treatment", Branch("spine:dx-5"))],
-                      "treatment", Branch("spine:dx-7")),
+                first([(histology_needed, "histology_then_treatment",
+                        Branch(f"spine:dx-5, {UNKNOWN_ORIGIN}"))],
+                      "treatment", Branch("spine:dx-7, spine:tx-general")),
                 Branch("spine:dx-7"),
             ),
-            # SPEC-GAP: other_cause has no next step of its own in spec §3.2; spine:dx-6 sends
-            # every unexplained or otherwise explained picture to the differential of Tabel 2.
         ],
         "differential_diagnosis",
         Branch("spine:dx-6"),
     )
-    differential = when(
-        f.is_("mri_result", "no_explanation"),
-        custom(_differential),
-        Branch("spine:dx-6, spine:bg-tabel-2, spine:bg-tabel-3"),
+    unexplained = f.is_("mri_result", "no_explanation")
+    pain, deficit = f.is_("dominant_symptom", "pain"), f.is_("dominant_symptom", "deficit")
+    differential = collect(
+        [
+            *((code, pain) for code in DIFFERENTIAL_PAIN),
+            *((code, deficit) for code in DIFFERENTIAL_DEFICIT),
+            *((code, all_(unexplained, f.is_("pain_location", location)))
+              for location, code in REFERRED_PAIN.items()),
+            (LHERMITTE_DD, f.flag("lhermitte")),
+        ],
+        Branch("spine:dx-6, spine:bg-tabel-2, spine:bg-tabel-3, spine:bg-klinische-presentatie"),
     )
-    return {
-        "mri_within_hours": mri,
-        "corticosteroids": steroids,
-        "neurology_consult": sourced(f.flag("asymptomatic_compression_on_ct"), "spine:dx-2"),
-        "labs": known(LABS, (), Branch("spine:dx-2")),
-        "relation_doubt": relation_doubt,
-        "histology_needed": sourced(histology, "spine:dx-5"),
-        "tissue_within_hours": tissue,
-        "ct_thorax_abdomen": sourced(histology, "spine:dx-4"),
-        "extra_tests": extra_tests,
-        "admission_service": admission,
-        "next_step": next_step,
-        "differential": differential,
-        "instructions": known(INSTRUCTIONS, (), Branch("spine:dx-2, spine:dx-algemeen")),
+    instructions = collect(
+        [
+            *((code, TRUE) for code in INSTRUCTIONS),
+            ("ct_if_mri_impossible", all_(f.is_("mri_result", "pending"),
+                                          map_value(mri, _a_window, "{} is a window"))),
+            ("decompression_if_progressive", f.flag("mesmc_deficit")),
+        ],
+        Branch("spine:dx-2, spine:dx-algemeen, spine:dx-5, spine:bg-beeldvormend-onderzoek"),
+    )
+    findings = {
+        "asymptomatic_compression_on_ct": not_(f.flag("mesmc_deficit")),
+        "severe_deficit": deficit_possible,
+        "heme_malignancy_in_dd": not_(f.is_("primary_tumor", *HEME)),
+        "suspected_primary": primary_unknown,
+        "mesmc_on_mri": on_mri_metastasis,
+        "atypical_imaging": doubt_applies,
+        "progression_elsewhere": doubt_applies,
+        "years_since_primary_diagnosis": doubt_applies,
+        "dominant_symptom": f.is_("mri_result", "no_explanation", "other_cause"),
+        "pain_location": unexplained,
     }
+    return Rules(
+        {
+            "mri_within_hours": mri,
+            "corticosteroids": decision(steroids, lesion_possible),
+            "neurology_consult": decision(
+                sourced(f.flag("asymptomatic_compression_on_ct"), "spine:dx-2"),
+                not_(f.flag("mesmc_deficit"))),
+            "labs": known(LABS, (), DX2),
+            "relation_doubt": decision(sourced(doubt, "spine:dx-3"), doubt_applies),
+            "histology_needed": decision(histology, lesion_possible),
+            "tissue_within_hours": decision(tissue, histology_needed),
+            "ct_thorax_abdomen": decision(
+                ct, any_(not_(f.is_("mri_result", "pending")), histology_needed)),
+            "extra_tests": extra_tests,
+            "admission_service": admission,
+            "next_step": next_step,
+            "differential": decision(differential,
+                                     f.is_("mri_result", "no_explanation", "other_cause")),
+            "instructions": instructions,
+        },
+        findings,
+        {"known primary": known_primary, "haematological malignancy in the differential": heme,
+         "a deficit is possible": deficit_possible, "severe deficit": severe,
+         "a spinal lesion is (possibly) there": lesion_possible, "histology is needed":
+         histology_needed, "clinical or radiological MESCC": mesmc,
+         "doubt about the relation": doubt},
+    )
+
+
+def _a_window(hours: object) -> bool:
+    return hours is not None
 
 
 def _over_interval(years: float, values: Mapping[str, Any]) -> bool:
-    """years_since_primary_diagnosis > 2 for lung_nsclc and lung_sclc, else > 5 (spine:dx-3). The
-    primary only sets the limit: the outcome does not depend on it (an absent one: 5)."""
+    """more than 2 years for lung cancer (NSCLC, SCLC), more than 5 for other tumours"""
     return years > (2 if values["primary_tumor"] in LUNG_CANCERS else 5)
 
 
-def _differential(values: Mapping[str, Any]) -> Outcome:
-    dominant = values["dominant_symptom"]
-    location = values["pain_location"]
-    needs = tuple(n for n, v in (("dominant_symptom", dominant), ("pain_location", location))
-                  if v is None)
-    if needs:
-        return Outcome(None, tuple(n for n in ("dominant_symptom", "pain_location")
-                                   if n not in needs), needs)
-    column = DIFFERENTIAL_PAIN if dominant == "pain" else DIFFERENTIAL_DEFICIT
-    referred = (REFERRED_PAIN[location],) if location in REFERRED_PAIN else ()
-    return known((*column, *referred), ("dominant_symptom", "pain_location"),
-                 Branch("spine:bg-tabel-2, spine:bg-tabel-3"))
-
-
-PATHWAY = Pathway("spine.diagnosis", "spine", SpineDiagnosisFindings, FIELDS, rules)
+PATHWAY = Pathway("spine.diagnosis", "spine", SpineDiagnosisFindings, rules)

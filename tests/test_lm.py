@@ -54,12 +54,14 @@ def test_adl_independence_stands_in_for_kps_70() -> None:
 
 
 def test_category_3_is_decided_without_the_other_findings() -> None:
-    advice = run("lm.treatment", kps=30, systemic_disease="progressive_untreatable")
+    advice = run("lm.treatment", primary_tumor="breast", kps=30,
+                 systemic_disease="progressive_untreatable")
     assert advice.decisions["lm_category"] == 3
 
 
 P = "lm.treatment"
 GOOD = dict(kps=80, systemic_disease="not_threatening", **CAT1)
+CEREBRAL = dict(lm_location="cerebral", brain_metastases=False)
 
 
 @pytest.mark.parametrize(
@@ -75,7 +77,9 @@ GOOD = dict(kps=80, systemic_disease="not_threatening", **CAT1)
         (dict(GOOD, primary_tumor="breast"), "systemic"),
         (dict(kps=70, systemic_disease="threatening_treatable", primary_tumor="lung_sclc"),
          "systemic"),
-        (dict(GOOD, primary_tumor="kidney"), "radiotherapy"),
+        # I-5 revised: a primary without a tumour section goes to the MDT.
+        (dict(GOOD, primary_tumor="kidney"), "mdo_choice"),
+        (dict(GOOD, primary_tumor="unknown"), "mdo_choice"),
     ],
 )
 def test_primary_treatment(findings: dict, treatment: str) -> None:
@@ -84,7 +88,7 @@ def test_primary_treatment(findings: dict, treatment: str) -> None:
 
 def test_i5_primary_without_section() -> None:
     advice = run(P, **GOOD, primary_tumor="other")
-    assert advice.decisions["systemic_options"] == []
+    assert advice.decisions["systemic_options"] == ["mdo_bbb_penetrating"]
     assert "I-5" in [i.id for i in advice.interpretations]
 
 
@@ -107,27 +111,46 @@ def test_i5_primary_without_section() -> None:
     ],
 )
 def test_systemic_options(findings: dict, options: list[str]) -> None:
-    assert sorted(decisions(P, **findings)["systemic_options"]) == sorted(options)
+    assert sorted(decisions(P, **GOOD, **findings)["systemic_options"]) == sorted(options)
+
+
+def test_systemic_options_follow_the_treatment_chosen() -> None:
+    """v1 listed capecitabine next to best supportive care (C4)."""
+    low = run(P, kps=40, primary_tumor="breast", her2_positive=True)
+    assert low.decisions["primary_treatment"] == "best_supportive_care"
+    assert low.decisions["systemic_options"] == []
+    targeted = run(P, kps=40, primary_tumor="lung_nsclc", egfr_mutation=True,
+                   alk_translocation=False)
+    assert targeted.decisions["systemic_options"] == ["osimertinib"]
+    assert targeted.decisions["targeted_option"] is True
+    # targeted_option applies only with category 3 or KPS < 70.
+    assert "targeted_option" in run(P, **GOOD, primary_tumor="breast").not_applicable
 
 
 @pytest.mark.parametrize(
     ("findings", "rt"),
     [
-        (dict(GOOD, primary_tumor="breast", lm_type="linear_diffuse", symptomatic_sites=False),
-         ["wbrt"]),
-        (dict(GOOD, primary_tumor="melanoma", lm_type="linear_diffuse", symptomatic_sites=False),
-         []),
-        (dict(GOOD, primary_tumor="lung_nsclc", lm_type="linear_diffuse",
+        (dict(GOOD, **CEREBRAL, primary_tumor="breast", lm_type="linear_diffuse",
+              symptomatic_sites=False), ["wbrt"]),
+        # I-13: never WBRT for spinal-only LM (v1 advised it).
+        (dict(GOOD, lm_location="spinal", brain_metastases=False, primary_tumor="breast",
+              lm_type="linear_diffuse", symptomatic_sites=False), []),
+        # I-14: melanoma without BRAF, cerebral: WBRT as a bridge for the MDT, not plain WBRT.
+        (dict(GOOD, **CEREBRAL, primary_tumor="melanoma", braf_mutation=False,
+              lm_type="linear_diffuse", symptomatic_sites=False), ["wbrt_bridge"]),
+        (dict(GOOD, **CEREBRAL, primary_tumor="melanoma", braf_mutation=True,
+              lm_type="linear_diffuse", symptomatic_sites=False), []),
+        (dict(GOOD, **CEREBRAL, primary_tumor="lung_nsclc", lm_type="linear_diffuse",
               symptomatic_sites=False), []),
-        (dict(GOOD, primary_tumor="lung_sclc", lm_type="bulky_nodular", symptomatic_sites=False),
-         ["wbrt", "local"]),
-        (dict(GOOD, primary_tumor="breast", lm_type="bulky_nodular", symptomatic_sites=False),
-         ["local"]),
+        (dict(GOOD, lm_location="spinal", brain_metastases=True, primary_tumor="lung_sclc",
+              lm_type="bulky_nodular", symptomatic_sites=False), ["wbrt", "local"]),
+        (dict(GOOD, **CEREBRAL, primary_tumor="breast", lm_type="bulky_nodular",
+              symptomatic_sites=False), ["local"]),
         # Category 2: asymptomatic bulky disease is not irradiated.
         (dict(kps=70, systemic_disease="threatening_treatable", primary_tumor="breast",
-              lm_type="bulky_nodular", symptomatic_sites=False), []),
+              lm_type="bulky_nodular", symptomatic_sites=False, **CEREBRAL), []),
         (dict(kps=70, systemic_disease="threatening_treatable", primary_tumor="breast",
-              lm_type="bulky_nodular", symptomatic_sites=True), ["local"]),
+              lm_type="bulky_nodular", symptomatic_sites=True, **CEREBRAL), ["local"]),
         (dict(kps=40, primary_tumor="breast", lm_type="linear_diffuse", symptomatic_sites=True),
          []),
     ],
@@ -137,65 +160,132 @@ def test_radiotherapy(findings: dict, rt: list[str]) -> None:
 
 
 def test_constant_fields() -> None:
-    d = decisions(P)
+    d = decisions(P, primary_tumor="breast")
     assert d["intrathecal_chemotherapy"] is False
     assert d["mdo"] == "neuro_oncology_metastases"
     assert d["prognosis"]["untreated_median_weeks"] == [6, 8]
-    assert decisions(P, raised_icp_symptoms=True)["csf_pressure_relief"] is True
-
-
-D = "lm.diagnosis"
+    assert d["follow_up"] == ["follow_clinically", "mri_only_for_visible_lm_or_new_symptoms",
+                              "no_routine_csf"]
 
 
 @pytest.mark.parametrize(
-    ("symptoms", "explained", "suspected", "mri"),
+    ("findings", "relief"),
     [
-        (["headache"], False, True, "brain"),
-        (["radicular_pain"], False, True, "spine"),
-        (["confusion", "cauda_equina"], False, True, "brain_and_spine"),
-        (["visual_complaints"], False, False, "brain"),
-        (["ataxia"], True, False, "brain"),
-        ([], False, False, None),
+        (dict(raised_icp_symptoms=False), "not_needed"),
+        (dict(raised_icp_symptoms=True, mass_effect_or_obstructive_hydrocephalus=False),
+         "repeated_lp"),
+        (dict(raised_icp_symptoms=True, mass_effect_or_obstructive_hydrocephalus=True),
+         "neurosurgery_first"),
     ],
 )
-def test_suspicion_and_mri(symptoms: list[str], explained: bool, suspected: bool,
-                           mri: str | None) -> None:
-    d = decisions(D, symptoms=symptoms, explained_by_brain_metastases=explained)
-    assert (d["lm_suspected"], d["lumbar_puncture"], d["mri"]) == (suspected, suspected, mri)
+def test_csf_pressure_relief(findings: dict, relief: str) -> None:
+    assert decisions(P, primary_tumor="breast", **findings)["csf_pressure_relief"] == relief
+
+
+@pytest.mark.parametrize("pathway", ["lm.diagnosis", "lm.treatment"])
+@pytest.mark.parametrize("primary", ["lymphoma", "myeloma"])
+def test_haematological_primaries_are_out_of_scope(pathway: str, primary: str) -> None:
+    advice = run(pathway, primary_tumor=primary)
+    assert advice.decisions["scope"] == "out_of_scope_haematological"
+    assert set(advice.not_applicable) == set(advice.decisions) - {"scope"}
+    assert advice.missing == []
+
+
+D = "lm.diagnosis"
+IMAGED = dict(primary_tumor="breast", mri_result="suggestive", explained_by_brain_metastases=False,
+              mass_effect_or_obstructive_hydrocephalus=False)
+
+
+@pytest.mark.parametrize(
+    ("symptoms", "suspected", "mri"),
+    [
+        (["headache"], True, "brain"),
+        (["radicular_pain"], True, "spine"),
+        (["confusion", "cauda_equina"], True, "brain_and_spine"),
+        (["visual_complaints"], False, None),
+        ([], False, None),
+    ],
+)
+def test_suspicion_and_mri(symptoms: list[str], suspected: bool, mri: str | None) -> None:
+    advice = run(D, symptoms=symptoms, primary_tumor="breast")
+    assert (advice.decisions["lm_suspected"], advice.decisions["mri"]) == (suspected, mri)
+    if not suspected:  # "the advice says so and ends": no MRI, no LP, no CSF questions
+        assert {"mri", "lumbar_puncture", "diagnosis", "next_step"} <= set(advice.not_applicable)
+        assert advice.missing == []
+
+
+@pytest.mark.parametrize(
+    ("findings", "lp", "next_step"),
+    [
+        (dict(mri_result="pending"), "after_mri", "mri_first"),
+        (dict(mri_result="normal", explained_by_brain_metastases=True), "not_indicated", "no_lp"),
+        (dict(mri_result="suggestive", explained_by_brain_metastases=False,
+              mass_effect_or_obstructive_hydrocephalus=True), "neurosurgery_first",
+         "neurosurgery_first"),
+        (dict(IMAGED, lp_number=0), "indicated", "lumbar_puncture"),
+    ],
+)
+def test_mri_first_then_the_lumbar_puncture(findings: dict, lp: str, next_step: str) -> None:
+    advice = run(D, **{"symptoms": ["headache"], "primary_tumor": "breast", **findings})
+    assert advice.decisions["lumbar_puncture"] == lp
+    assert advice.decisions["next_step"] == next_step
+
+
+def test_no_lp_means_no_csf_fields_and_no_csf_questions() -> None:
+    """v1 said "no lumbar puncture", then "measure the opening pressure" and asked the cytology
+    (C3)."""
+    advice = run(D, symptoms=["headache"], primary_tumor="breast", mri_result="normal",
+                 explained_by_brain_metastases=True)
+    assert {"opening_pressure", "extra_csf_tests", "diagnosis"} <= set(advice.not_applicable)
+    assert not {"lp_number", "cytology", "high_clinical_suspicion"} & set(advice.missing)
+    given = run(D, symptoms=["headache"], primary_tumor="breast", mri_result="normal",
+                explained_by_brain_metastases=True, cytology="negative", lp_number=1)
+    assert set(given.ignored) == {"cytology", "lp_number"}
 
 
 @pytest.mark.parametrize(
     ("findings", "diagnosis"),
     [
-        (dict(cytology="malignant_cells"), "confirmed"),
-        (dict(cytology="pending"), "pending"),
+        (dict(lp_number=0), "pending"),
+        (dict(lp_number=1, cytology="malignant_cells"), "confirmed"),
+        (dict(lp_number=1, cytology="pending"), "pending"),
         (dict(cytology="negative", high_clinical_suspicion=True, lp_number=1), "repeat_lp"),
-        (dict(cytology="negative", high_clinical_suspicion=True, lp_number=2), "not_confirmed"),
-        (dict(cytology="negative", high_clinical_suspicion=False, lp_number=1), "not_confirmed"),
+        # I-16: negative cytology with a suggestive MRI is probable LM.
+        (dict(cytology="negative", high_clinical_suspicion=True, lp_number=2), "probable"),
+        (dict(cytology="negative", high_clinical_suspicion=False, lp_number=1), "probable"),
         (dict(cytology="negative", high_clinical_suspicion=True, lp_number=1,
               csf_other=["pleocytosis", "raised_protein", "low_glucose"]), "repeat_lp"),
     ],
 )
 def test_diagnosis(findings: dict, diagnosis: str) -> None:
-    assert decisions(D, **findings)["diagnosis"] == diagnosis
+    assert decisions(D, symptoms=["headache"], **IMAGED, **findings)["diagnosis"] == diagnosis
+
+
+def test_negative_cytology_with_a_normal_mri_is_not_confirmed() -> None:
+    advice = run(D, symptoms=["headache"], **{**IMAGED, "mri_result": "normal"}, lp_number=2,
+                 cytology="negative", high_clinical_suspicion=True)
+    assert advice.decisions["diagnosis"] == "not_confirmed"
+    assert advice.decisions["next_step"] == "follow_clinically"
 
 
 @pytest.mark.parametrize(
     ("findings", "tests"),
     [
-        (dict(primary_tumor="germ_cell"), ["afp_hcg"]),
-        (dict(primary_tumor="unknown", germ_cell_suspected=True), ["afp_hcg"]),
-        (dict(primary_tumor="lung_nsclc"), ["molecular"]),
-        (dict(primary_tumor="breast", high_clinical_suspicion=True, cytology="negative"),
-         ["ctc"]),
-        (dict(primary_tumor="breast", high_clinical_suspicion=True, cytology="malignant_cells"),
-         []),
+        (dict(primary_tumor="germ_cell", lp_number=0), ["afp_hcg"]),
+        (dict(primary_tumor="unknown", germ_cell_suspected=True, lp_number=0), ["afp_hcg"]),
+        (dict(primary_tumor="lung_nsclc", germ_cell_suspected=False, lp_number=0),
+         ["molecular"]),
+        (dict(primary_tumor="breast", germ_cell_suspected=False, lp_number=1,
+              high_clinical_suspicion=True, cytology="negative"), ["ctc"]),
+        (dict(primary_tumor="breast", germ_cell_suspected=False, lp_number=1,
+              cytology="malignant_cells"), []),
     ],
 )
 def test_extra_csf_tests(findings: dict, tests: list[str]) -> None:
-    assert decisions(D, **findings)["extra_csf_tests"] == tests
+    base = {k: v for k, v in IMAGED.items() if k != "primary_tumor"}
+    assert decisions(D, symptoms=["headache"], **base, **findings)["extra_csf_tests"] == tests
 
 
 def test_opening_pressure() -> None:
-    assert decisions(D, symptoms=["nausea_vomiting"])["opening_pressure"] is True
-    assert decisions(D, symptoms=["ataxia"])["opening_pressure"] is False
+    assert decisions(D, symptoms=["nausea_vomiting"], **IMAGED)["opening_pressure"] is True
+    assert decisions(D, symptoms=["ataxia"], **IMAGED)["opening_pressure"] is False

@@ -21,6 +21,8 @@ from logic.interpretations import INTERPRETATIONS
 from logic.pathway import Pathway
 from logic.pathways import PATHWAYS
 
+from .invariants import final_urgency, less_urgent_than
+
 # Boundary values the rules compare against, so random draws hit them often.
 FLOAT_EDGES = (0, 2, 2.1, 5, 5.1, 34.9, 35, 70)
 
@@ -71,15 +73,22 @@ def test_every_valid_findings_set_gives_a_valid_advice(pathway_id: str, data: st
     findings = validated(pathway, partial)
     advice = advise_findings(pathway, findings)
     assert list(advice.decisions) == list(pathway.field_names)
-    unknown = set(domains(pathway.findings)) - set(findings.known())
+    assert set(advice.ignored) <= set(findings.known())
+    unknown = set(domains(pathway.findings)) - set(findings.known()) | set(advice.ignored)
     for field, needs in advice.missing_by_decision.items():
         assert advice.decisions[field] is None
-        assert needs, f"{field} is undecided but names nothing it needs"
+        assert field not in advice.not_applicable
         assert set(needs) <= unknown, f"{field} asks for a finding that is already known"
+        if not needs:  # waiting on a finding that cannot apply yet: only a fail-safe urgency
+            assert field in advice.provisional, f"{field} is undecided but names nothing"
+    for field in advice.not_applicable:
+        assert advice.decisions[field] is None
+    assert set(advice.provisional) <= set(advice.missing_by_decision)
     assert advice.missing == list(dict.fromkeys(
         n for needs in advice.missing_by_decision.values() for n in needs))
     decided = [r.decision for r in advice.rationale]
-    assert decided == [f for f in pathway.field_names if f not in advice.missing_by_decision]
+    assert decided == [f for f in pathway.field_names
+                       if f not in advice.missing_by_decision and f not in advice.not_applicable]
     assert all(r.source for r in advice.rationale)
     assert {i.id for i in advice.interpretations} <= set(INTERPRETATIONS)
     json.dumps(advice.model_dump(mode="json"))
@@ -90,12 +99,20 @@ def test_every_valid_findings_set_gives_a_valid_advice(pathway_id: str, data: st
 @given(data=st.data())
 def test_adding_findings_never_changes_a_decided_field(pathway_id: str,
                                                        data: st.DataObject) -> None:
+    """C9 over case files: adding findings never changes a decided field, unless it makes a
+    finding already given inapplicable (that finding is then ignored); a provisional urgency is
+    never less urgent than the value finally decided."""
     pathway = PATHWAYS[pathway_id]
     full, partial = data.draw(full_and_partial(pathway))
     complete = advise_findings(pathway, validated(pathway, full))
     some = advise_findings(pathway, validated(pathway, partial))
     assert complete.missing == []
+    newly_ignored = set(complete.ignored) - set(some.ignored)
     for field, value in some.decisions.items():
-        if field not in some.missing_by_decision:
+        if field not in some.missing_by_decision and not newly_ignored:
             assert complete.decisions[field] == value, (
                 f"{field} was decided as {value!r} but became {complete.decisions[field]!r}")
+    for field, provisional in some.provisional.items():
+        final = final_urgency(complete, field)
+        if field not in complete.not_applicable and not newly_ignored:
+            assert not less_urgent_than(field, provisional.value, final), (field, provisional)
