@@ -15,6 +15,7 @@ from dialogs.chart_note import chart_note
 from dialogs.conversation import Conversation
 from dialogs.engine import Step
 from dialogs.i18n import N_, translator
+from dialogs.parsing import read_as_line
 from dialogs.render import (
     GUIDELINE_TITLES,
     advice_text,
@@ -72,7 +73,7 @@ def _plain(text: str, bold: bool = False) -> list[Line]:
 
 
 def _settled(step: Step, lang: str, now: datetime) -> list[Line]:
-    text = settled_text(step.conv.pathway, step.newly_settled, lang, now)
+    text = settled_text(step.conv.pathway, step.newly_settled, lang, now, step.advice, step.conv)
     return [*_plain(text, bold=True), ("", False)] if text else []
 
 
@@ -82,11 +83,16 @@ def _refusal(step: Step, lang: str) -> list[Line]:
     return [*_plain("❗ " + refusal_text(step.refusal, step.question, lang)), ("", False)]
 
 
+def _read_as(step: Step, lang: str) -> list[Line]:
+    """The echo of a typed answer ("↳ Read as: Breast cancer"), if this step answered one."""
+    return [(read_as_line(step.read_as, lang), False), ("", False)] if step.read_as else []
+
+
 def question_messages(step: Step, lang: str, now: datetime) -> list[str]:
     """The refusal (if any), the decisions just settled (bold), then the question."""
     assert step.question is not None
     view = question_view(step.question, lang)
-    lines = _refusal(step, lang) + _settled(step, lang, now)
+    lines = _read_as(step, lang) + _refusal(step, lang) + _settled(step, lang, now)
     if not step.conv.asked and step.refusal is None:
         lines.append((pathway_title(step.conv.pathway, lang), True))
     return pack([*lines, *_plain(view.text)])
@@ -96,7 +102,7 @@ def advice_messages(step: Step, lang: str, now: datetime) -> list[str]:
     """The decisions just settled (bold), then the whole advice with its urgency section bold."""
     t = translator(lang)
     urgency = t("section.urgency").upper()
-    lines = _refusal(step, lang) + _settled(step, lang, now)
+    lines = _read_as(step, lang) + _refusal(step, lang) + _settled(step, lang, now)
     bold = False
     for i, line in enumerate(advice_text(step.advice, lang, now, step.conv).split("\n")):
         if line == urgency:

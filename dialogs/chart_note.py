@@ -12,7 +12,13 @@ from .flows import FLOWS
 from .i18n import translator
 from .keys import field_key
 from .layout import SECTIONS
-from .render import decision_text, finding_with_answer, guideline_line, pathway_title
+from .render import (
+    decision_text,
+    finding_with_answer,
+    guideline_line,
+    pathway_title,
+    provisional_text,
+)
 
 
 def chart_note(conv: Conversation, advice: Advice, lang: str, now: datetime) -> str:
@@ -31,13 +37,20 @@ def chart_note(conv: Conversation, advice: Advice, lang: str, now: datetime) -> 
     if not conv.asked:
         lines.append("- " + t("note.no_answers"))
     lines += ["", t("note.decisions")]
+    not_applicable = set(advice.not_applicable)
     for _, fields in SECTIONS[conv.pathway]:
         for name in fields:
+            if name in not_applicable:
+                continue  # never shown (C2)
+            if name in advice.provisional:
+                worded = provisional_text(name, advice.provisional[name], lang, now)
+                lines.append("- " + worded.replace("\n", "\n  "))
+                continue
             if name in advice.missing_by_decision:
                 still_open = t("note.open")
                 lines.append(f"- {t(field_key(name))}: {still_open}")
                 continue
-            text = decision_text(name, advice.decisions[name], lang, now)
+            text = decision_text(name, advice.decisions[name], lang, now, conv.known())
             if text:
                 lines.append("- " + text.replace("\n", "\n  "))
     if advice.interpretations:

@@ -54,6 +54,8 @@ def _spine_alarm() -> Flow:
     return Flow("spine.alarm", N_("menu.spine_alarm"), (
         b.flags("sudden", "sudden_weakness", "sudden_control_problems", "sudden_unsteady_gait",
                 "sudden_sensory_level", "sudden_cannot_walk"),
+        # I-9: deficits that came on over days, and bladder/bowel or saddle symptoms.
+        b.flags("gradual", "increasing_weakness_or_numbness", "new_bladder_or_bowel_problems"),
         b.yes_no("new_severe_back_or_neck_pain"),
     ))
 
@@ -87,7 +89,7 @@ def _spine_treatment() -> Flow:
         "pain", "radicular_syndrome", "severe_deficit", "heme_malignancy_in_dd",
         "instability_signs", "visceral_metastases", "single_skeletal_metastasis", "braf_v600e",
         "heme_grade_intermediate_or_high", "vital_chemo_indication", "fit_for_surgery",
-        "surgery_technically_possible", "progressive_deficit", "surgery_possible_within_24h",
+        "surgery_technically_possible", "surgery_possible_within_24h",
         "recurrence_after_rt", "reirradiation_possible", "adequate_rt_possible",
         "life_expectancy_over_1_year", "limited_metastatic_disease", "oligometastatic",
         "extensive_epidural_or_myelum_involvement", "systemic_option_available",
@@ -111,9 +113,11 @@ def _lm_diagnosis() -> Flow:
     b = QuestionBuilder("lm.diagnosis", LmDiagnosisFindings)
     return Flow("lm.diagnosis", N_("menu.lm_diagnosis"), (
         b.multi("symptoms"),
-        b.yes_no("explained_by_brain_metastases"),
         b.choice("primary_tumor"),
         b.yes_no("germ_cell_suspected"),
+        b.choice("mri_result"),
+        b.yes_no("explained_by_brain_metastases"),
+        b.yes_no("mass_effect_or_obstructive_hydrocephalus"),
         b.choice("cytology"),
         b.yes_no("high_clinical_suspicion"),
         b.choice("lp_number"),
@@ -136,6 +140,8 @@ def _lm_treatment() -> Flow:
         *_lm_performance(b),
         b.choice("primary_tumor"),
         b.choice("lm_type"),
+        b.choice("lm_location"),
+        b.yes_no("brain_metastases"),
         b.yes_no("her2_positive"),
         b.yes_no("braf_mutation"),
         b.yes_no("egfr_mutation"),
@@ -143,6 +149,7 @@ def _lm_treatment() -> Flow:
         b.yes_no("pdl1_over_50"),
         b.yes_no("symptomatic_sites"),
         b.yes_no("raised_icp_symptoms"),
+        b.yes_no("mass_effect_or_obstructive_hydrocephalus"),
     ))
 
 

@@ -15,11 +15,12 @@ from logic.interpretations import INTERPRETATIONS
 from logic.pathways import PATHWAYS
 
 from .flows import FLOWS
-from .layout import FIELDS, REHAB_CHECKLIST
+from .layout import FIELDS, REHAB_CHECKLIST, field_codes
 
 SECTION_NAMES = ("urgency", "treatment", "workup")
-NESMS_KEYS = ("dec.nesms.summary", "dec.nesms.ceiling", "dec.nesms.mdo_note",
-              "dec.nesms.survival.under_3_months", "dec.nesms.survival.over_6_months")
+NESMS_KEYS = ("dec.nesms.summary", "dec.nesms.range", "dec.nesms.ceiling", "dec.nesms.mdo_note",
+              "dec.nesms.survival.under_3_months", "dec.nesms.survival.over_6_months",
+              "dec.nesms.survival.open")
 
 
 def field_key(name: str) -> str:
@@ -59,13 +60,11 @@ def all_keys() -> list[str]:
             keys.add(decision_key(name, "hours"))
         elif view.kind == "bool":
             keys.update((decision_key(name, True), decision_key(name, False)))
-        elif view.kind == "code":
-            keys.update(decision_key(name, c) for c in view.codes)
+        elif view.kind in ("code", "category"):
+            keys.update(decision_key(name, c) for c in field_codes(name))
         elif view.kind == "list":
-            keys.update(item_key(name, c) for c in view.codes)
+            keys.update(item_key(name, str(c)) for c in field_codes(name))
             keys.add(decision_key(name, "empty"))
-        elif view.kind == "category":
-            keys.update(decision_key(name, c) for c in (1, 2, 3))
         elif view.kind == "prognosis":
             keys.add(decision_key(name, "text"))
         if view.none_text:

@@ -7,11 +7,13 @@ references and the interpretations it rests on; an open decision says which answ
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from logic.advice import Advice
+from logic.advice import Advice, Provisional
+from logic.lm_treatment import WBRT_NOT_ADVISED
 from logic.pathway import GUIDELINES
 from logic.pathways import PATHWAYS
 
@@ -91,24 +93,38 @@ def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 
 
-def decision_text(name: str, value: Any, lang: str, now: datetime) -> str | None:
-    """One decided field as text; ``None`` when a decided empty value is not worth showing."""
+def decision_text(name: str, value: Any, lang: str, now: datetime,
+                  findings: Mapping[str, Any] | None = None) -> str | None:
+    """One decided field as text; ``None`` when a decided empty value is not worth showing.
+    ``findings`` (the known answers, when there is a conversation) adds what depends on the
+    case: the MRI window shown as done once there is a result (C6), the WBRT remark only for
+    the primaries it is about."""
     t = translator(lang)
     view = FIELDS[name]
+    known = findings or {}
     if value is None:
         return t(decision_key(name, "none")) if view.none_text else None
     if view.kind == "hours":
+        if name == "mri_within_hours" and known.get("mri_result") not in (None, "pending"):
+            return t("dec.mri_within_hours.done", hours=value)
         return t(decision_key(name, "hours"), deadline=format_deadline(now, value, lang))
     if view.kind in ("bool", "code", "category"):
         text = t(decision_key(name, value))
         if name == "rehabilitation_consult" and value is True:
             text += "".join("\n  ☐ " + t(item_key(name, c)) for c in REHAB_CHECKLIST)
+        if name == "next_step" and value == "treatment":  # spec §3.2: name the start window
+            if known.get("mesmc_deficit") is True:
+                text += " " + t("dec.next_step.treatment_within_24h")
+            elif known.get("mesmc_on_mri") is True:
+                text += " " + t("dec.next_step.treatment_within_72h")
         return text
     if view.kind == "list":
-        if not value:
-            return t(decision_key(name, "empty"))
-        items = "".join(f"\n  • {t(item_key(name, code))}" for code in value)
-        return t(field_key(name)) + ":" + items
+        text = (t(decision_key(name, "empty")) if not value else t(field_key(name)) + ":" +
+                "".join(f"\n  • {t(item_key(name, code))}" for code in value))
+        if (name == "radiotherapy" and known.get("primary_tumor") in WBRT_NOT_ADVISED
+                and "wbrt_bridge" not in value):
+            text += "\n" + t("dec.radiotherapy.wbrt_not_advised")
+        return text
     if view.kind == "nesms":
         return _nesms(value, lang)
     return t(decision_key(name, "text"))
@@ -116,6 +132,15 @@ def decision_text(name: str, value: Any, lang: str, now: datetime) -> str | None
 
 def _nesms(n: dict[str, Any], lang: str) -> str:
     t = translator(lang)
+    if "score_low" in n:  # a range: the primary tumour is unknown (I-7)
+        score = n["score"] if n["score"] is not None else f"{n['score_low']}–{n['score_high']}"
+        mbauer = f"{n['mbauer_low']}–{n['mbauer_high']}"
+        survival = "dec.nesms.survival." + (n["median_survival"] or "open")
+        text = t("dec.nesms.range", score=score, mbauer=mbauer,
+                 points_mbauer=n["points"]["mbauer"],
+                 points_ambulation=n["points"]["ambulation"],
+                 points_albumin=n["points"]["albumin"], survival=t(survival))
+        return text + "\n" + t("dec.nesms.mdo_note")
     text = t("dec.nesms.summary", score=n["score"], mbauer=n["mbauer"],
              points_mbauer=n["points"]["mbauer"], points_ambulation=n["points"]["ambulation"],
              points_albumin=n["points"]["albumin"], mortality_6m=n["mortality_6m_pct"],
@@ -126,13 +151,59 @@ def _nesms(n: dict[str, Any], lang: str) -> str:
     return text + "\n" + t("dec.nesms.mdo_note")
 
 
-def settled_text(pathway: str, newly: dict[str, Any], lang: str, now: datetime) -> str:
-    """The decisions settled by the last answer, in layout order (urgency first)."""
+def provisional_text(name: str, provisional: Provisional, lang: str, now: datetime) -> str:
+    """An undecided urgency at its fail-safe value (spec §3.0): the most urgent value still
+    possible, and the findings that could make it less urgent, in words."""
+    t = translator(lang)
+    value = provisional.value
+    shown = (decision_text(name, value, lang, now) if value is not None
+             else t(decision_key(name, "none")) if FIELDS[name].none_text else None)
+    decision = (shown or t(field_key(name))).rstrip(".")
+    if not provisional.unless:
+        return t("ui.provisional", decision=decision)
+    return t("ui.provisional_unless", decision=decision,
+             unless=_and(lang, [_label(t(finding_key(f))) for f in provisional.unless]))
+
+
+def _label(text: str) -> str:
+    """A finding's label inside a sentence: lower case first, unless it is an abbreviation."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def _and(lang: str, items: list[str]) -> str:
+    if len(items) < 2:
+        return "".join(items)
+    t = translator(lang)
+    return ", ".join(items[:-1]) + " " + t("ui.and") + " " + items[-1]
+
+
+def provisional_after_unknown(advice: Advice, conv: Conversation) -> dict[str, Provisional]:
+    """The provisional urgencies to show now: those that rest on a finding the last answer
+    gave as unknown (spec §3.0: shown when an "unknown" answer leaves the urgency open)."""
+    if not conv.asked:
+        return {}
+    unknown = {f for f in FLOWS[conv.pathway].question(conv.asked[-1]).sets
+               if f in conv.answers and conv.answers[f] is None}
+    return {name: p for name, p in advice.provisional.items()
+            if name in advice.missing_by_decision and unknown.intersection(p.unless)}
+
+
+def settled_text(pathway: str, newly: dict[str, Any], lang: str, now: datetime,
+                 advice: Advice | None = None, conv: Conversation | None = None) -> str:
+    """The decisions settled by the last answer, in layout order (urgency first); with the
+    advice and the conversation, also the urgencies an "unknown" answer left provisional. A
+    field that does not apply is never shown (C2)."""
+    skip = set(advice.not_applicable) if advice is not None else set()
+    findings = conv.known() if conv is not None else None
+    provisional = (provisional_after_unknown(advice, conv)
+                   if advice is not None and conv is not None else {})
     lines = []
     for _, fields in SECTIONS[pathway]:
         for name in fields:
-            if name in newly and not FIELDS[name].always:
-                text = decision_text(name, newly[name], lang, now)
+            if name in provisional:
+                lines.append("⚠️ " + provisional_text(name, provisional[name], lang, now))
+            elif name in newly and name not in skip and not FIELDS[name].always:
+                text = decision_text(name, newly[name], lang, now, findings)
                 if text:
                     lines.append("✅ " + text)
     return "\n".join(lines)
@@ -145,16 +216,25 @@ def advice_text(advice: Advice, lang: str, now: datetime,
     out = [t("ui.advice_title", title=pathway_title(advice.pathway, lang)),
            guideline_line(advice.pathway, lang)]
     flow = FLOWS[advice.pathway]
+    not_applicable = set(advice.not_applicable)
+    findings = conv.known() if conv is not None else None
     for section, fields in SECTIONS[advice.pathway]:
         lines = []
         for name in fields:
+            if name in not_applicable:
+                continue  # never shown, not even as undecided (C2)
             needs = advice.missing_by_decision.get(name)
+            if name in advice.provisional:
+                lines.append("⚠️ " + provisional_text(name, advice.provisional[name], lang, now))
+                continue
             if needs is not None:
                 asked = [t(q.text) for q in _questions_for(flow, needs)]
-                lines.append("⚠️ " + t("ui.undecided", field=t(field_key(name)),
-                                       needs="; ".join(asked) or ", ".join(needs)))
+                lines.append("⚠️ " + (t("ui.undecided", field=t(field_key(name)),
+                                        needs="; ".join(asked) or ", ".join(needs))
+                                      if needs else t("ui.undecided_later",
+                                                      field=t(field_key(name)))))
                 continue
-            text = decision_text(name, advice.decisions[name], lang, now)
+            text = decision_text(name, advice.decisions[name], lang, now, findings)
             if text:
                 lines.append("• " + text)
         if lines:
@@ -184,6 +264,8 @@ def finding_with_answer(finding: str, flow: Flow, conv: Conversation | None, lan
 
 
 def _shown(advice: Advice, name: str) -> bool:
+    if name in advice.not_applicable:
+        return False
     value = advice.decisions[name]
     return value is not None or FIELDS[name].none_text
 

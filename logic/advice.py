@@ -133,7 +133,8 @@ def _applicable(pathway: Pathway, findings: Findings,
         if not drop:
             return findings, parts, ignored
         ignored += drop
-        findings = findings.model_copy(update=dict.fromkeys(drop))
+        # The same model without the dropped values (set directly: they were validated).
+        findings = findings.model_construct(**{**values, **dict.fromkeys(drop)})
         parts = pathway.evaluate(findings)
 
 

@@ -8,6 +8,9 @@ import sys
 
 import pytest
 
+from dialogs.i18n import translator
+from dialogs.keys import field_key
+from dialogs.layout import FIELDS
 from logic.advice import advise
 from tests.dialog_driver import answer_for, drive_case
 from tests.logic_helpers import load_cases, unmet_expectations
@@ -15,18 +18,48 @@ from tests.logic_helpers import load_cases, unmet_expectations
 CASES = load_cases()
 
 
+def _shown_fields(text: str, lang: str) -> set[str]:
+    """The fields the advice text shows in any way: a line (bullet stripped) that starts with
+    the field's name (undecided, a list, a rationale), or one of the field's own texts."""
+    t = translator(lang)
+    texts: dict[str, str] = t._messages  # every text of the language
+    lines = [line.lstrip("•⚠️✅ ").strip() for line in text.splitlines()]
+    found = set()
+    for name in FIELDS:
+        label = t(field_key(name)) + ":"
+        own = [v.split("{")[0].strip().rstrip(".") for k, v in texts.items()
+               if k.startswith((f"dec.{name}.", f"item.{name}."))]
+        if any(line.startswith(label) for line in lines) or any(
+                len(x) > 12 and x in text for x in own):
+            found.add(name)
+    return found
+
+
 @pytest.mark.parametrize("lang", ["nl", "en"])
 @pytest.mark.parametrize(("name", "case"), CASES, ids=[n for n, _ in CASES])
 def test_case_through_jsonl_gives_the_cli_decisions(name: str, case: dict, lang: str) -> None:
     advice_msg, transcript = drive_case(case["pathway"], case["findings"], lang)
-    decided = advice_msg["advice"]["decisions"]
+    advice = advice_msg["advice"]
+    decided = advice["decisions"]
     assert unmet_expectations(decided, case["expect"]) == {}
     cli = advise(case["pathway"], case["findings"])
     for field, value in cli.settled().items():
         assert decided[field] == value, field
-    # One question per message, none twice.
-    ids = [m["id"] for m in transcript if m["type"] == "question"]
+    for field, value in case.get("expect_provisional", {}).items():
+        assert advice["provisional"][field]["value"] == value, field
+    # Not applicable: listed, null, and never shown, not even as undecided (spec C2).
+    shown = _shown_fields(advice_msg["text"], lang)
+    decided_shown = {f for f, v in decided.items() if v is not None}
+    assert decided_shown <= shown  # the check below can see a field that is shown
+    for field in case.get("expect_not_applicable", []):
+        assert field in advice["not_applicable"] and decided[field] is None, field
+        assert field not in shown, field
+    # One question per message, none twice; never a finding the case rules out (spec C1).
+    questions = [m for m in transcript if m["type"] == "question"]
+    ids = [m["id"] for m in questions]
     assert len(ids) == len(set(ids))
+    asked = {f for m in questions for f in (m["findings"] or [m["finding"]])}
+    assert asked.isdisjoint(case.get("never_ask", [])), asked & set(case["never_ask"])
     assert "notice" in transcript[0]
     assert advice_msg["text"] and advice_msg["chart_note"]
 

@@ -50,12 +50,12 @@ def test_every_finding_the_logic_can_need_has_a_question(pathway: str,
         ("calc.nesms", ["no", "breast", "yes", "independent"], "4", "5"),
         ("calc.nesms", ["no", "breast", "yes", "independent"], "3;5", "3;5"),
         ("calc.nesms", ["no", "breast", "yes", "independent"], "3.500,5", "3.500,5"),
-        ("calc.nesms", ["no"], "pancreas", "breast"),
+        ("calc.nesms", ["no"], "pancreas", "Breast cancer"),  # labels, not values
         ("calc.nesms", [], "", "?"),
         ("calc.nesms", [], "x" * 10_000, "200"),
         ("calc.nesms", [], "👍", "yes"),
         ("calc.kps", [], "75", "10"),
-        ("spine.diagnosis", [], "lhermitte,🤷", "lhermitte"),
+        ("spine.diagnosis", [], "lhermitte,🤷", "L'Hermitte's sign"),
     ],
 )
 def test_refused_input_names_what_is_allowed_and_repeats_the_question(
@@ -87,8 +87,9 @@ def test_back_restart_and_language_switch_keep_what_they_should() -> None:
     session = JsonlSession(lang="en", pathway="spine.diagnosis")
     first = session.messages()[-1]
     second = session.send("mesmc_deficit")[-1]
-    third = session.send("no")[-1]
-    assert second["id"] != third["id"]
+    assert second["id"] == "primary_tumor"  # steroids wait on the primary (spine:dx-5)
+    third = session.send("breast")[-1]
+    assert third["type"] == "question" and second["id"] != third["id"]
     back = session.send("/back")[-1]
     assert back["id"] == second["id"]  # the answer to it is undone
     assert back["decisions"]["mri_within_hours"] == 12  # earlier answers kept
@@ -114,15 +115,33 @@ def test_menu_leads_into_a_pathway() -> None:
     assert session.send("lm.diagnosis")[-1]["pathway"] == "lm.diagnosis"
 
 
-def test_unknown_answers_leave_decisions_open_and_say_what_is_needed() -> None:
+def test_unknown_answers_leave_decisions_open_and_never_remove_the_urgency() -> None:
+    """An "unknown" deficit answer keeps the alarm open, shown at once at its fail-safe value
+    (spec §3.0, I-9), and the advice ends with that value and the findings that could lower it."""
     session = JsonlSession(lang="en", pathway="spine.alarm")
     session.messages()
-    advice = session.send("?")[-1]
-    assert advice["type"] == "question"  # the pain question still follows
+    step = session.send("?")[-1]
+    assert step["type"] == "question" and step["id"] == "gradual"
+    contact_now = "Contact the treating doctor now"
+    assert step["settled_text"].startswith("⚠️ " + contact_now)
+    assert "unless less strength in legs" not in step["settled_text"]  # labels, not options
+    assert "unless suddenly less strength in the legs and/or arms" in step["settled_text"]
+    step = session.send("?")[-1]
+    assert step["type"] == "question" and step["id"] == "new_severe_back_or_neck_pain"
     advice = session.send("?")[-1]
     assert advice["type"] == "advice"
     assert advice["advice"]["decisions"]["alarm_level"] is None
-    assert "cannot be decided yet" in advice["text"]
+    assert advice["advice"]["provisional"]["alarm_level"]["value"] == "contact_now"
+    assert "⚠️ " + contact_now in advice["text"] and "are excluded" in advice["text"]
+    assert "cannot be decided yet" not in advice["text"]
+    assert "new bladder or bowel problems" in advice["text"]
+
+
+def test_answers_that_exclude_the_triggers_show_no_provisional_value() -> None:
+    session = JsonlSession(lang="en", pathway="spine.alarm")
+    session.messages()
+    step = session.send("none")[-1]
+    assert step["settled_text"] == "" and step["id"] == "gradual"
 
 
 def test_one_machine_many_models_and_guarded_jumps() -> None:

@@ -262,7 +262,7 @@ def test_text_typed_while_a_reply_is_lost_is_not_taken_as_an_answer(tmp_path: Pa
             assert last.startswith("ℹ️ " + EN("bot.reply_resent")) and URGENCY in last
             question = me.step.question
             assert question is not None and last.endswith(question_view(question, "en").text)
-            await me.type("yes")  # now it answers the question shown
+            await me.type("breast")  # now it answers the question shown (the primary)
             assert me.step.conv.step == step + 1
 
     asyncio.run(scenario())

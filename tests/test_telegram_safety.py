@@ -337,7 +337,7 @@ def test_a_new_process_goes_on_where_the_dialog_was(tmp_path: Path) -> None:
             await me.press(DX)
             await me.press("☐ " + EN("opt.flag.mesmc_deficit"))
             await me.press(EN("bot.button.done"))
-            await me.press(EN("common.no"))
+            await me.press(EN("opt.primary_tumor.breast"))
             return dict(me.step.conv.answers), me.step.conv.step
 
     async def second(answers: dict[str, Any], step: int) -> None:
@@ -346,7 +346,8 @@ def test_a_new_process_goes_on_where_the_dialog_was(tmp_path: Path) -> None:
             await me.command("summary")
             note = api.messages_to(USER)[-1]
             assert f"{EN(finding_key('mesmc_deficit'))}: {EN('common.yes')}" in note
-            assert f"{EN(finding_key('heme_malignancy_in_dd'))}: {EN('common.no')}" in note
+            primary = EN("opt.primary_tumor.breast")
+            assert f"{EN(finding_key('primary_tumor'))}: {primary}" in note
             await me.press(EN("common.unknown"))  # the question shown before the restart
             assert me.step.conv.step == step + 1
             assert me.step.conv.answers.items() >= answers.items()
