@@ -15,10 +15,12 @@ from typing import Any, TextIO
 
 from dialogs import engine
 from dialogs.chart_note import chart_note
-from dialogs.clock import Clock, SystemClock
+from dialogs.clock import Clock, SystemClock, parse_local_time
+from dialogs.deadlines import deadlines, note_shown
 from dialogs.engine import Step
 from dialogs.flows import MENU
 from dialogs.i18n import LANGUAGES, N_, translator
+from dialogs.parsing import read_as_line
 from dialogs.render import (
     advice_text,
     opening,
@@ -35,7 +37,8 @@ HELP = N_("console.help")
 ERR_OPTION = N_("error.option")
 ERR_LANG = N_("error.lang")
 ERR_COMMAND = N_("error.command")
-COMMANDS = "/back, /restart, /menu, /summary, /lang nl|en, /help, /quit"
+ERR_TIME = N_("error.time")
+COMMANDS = "/back, /restart, /menu, /summary, /time HH:MM, /lang nl|en, /help, /quit"
 
 
 class ConsoleChat:
@@ -66,6 +69,8 @@ class ConsoleChat:
         self.out.flush()
 
     def _write_human(self, obj: dict[str, Any]) -> None:
+        if obj.get("read_as"):
+            self.out.write(read_as_line(obj["read_as"], self.lang) + "\n\n")
         if obj.get("settled_text"):
             self.out.write(obj["settled_text"] + "\n\n")
         if obj["type"] == "error":
@@ -75,7 +80,9 @@ class ConsoleChat:
             self.out.write(obj["text"] + "\n\n" + translator(self.lang)(DONE_HINT) + "\n")
             return
         self.out.write(obj["text"] + "\n")
-        numbered = obj["kind"] != "number"
+        # Options that are numbers themselves (LPs done) are typed as those numbers.
+        numbered = obj["kind"] != "number" and not any(
+            isinstance(o["value"], int) for o in obj["options"])
         for i, opt in enumerate(obj["options"], 1):
             prefix = f"  {i}. " if numbered else f"  {opt['value']}: "
             self.out.write(prefix + opt["label"] + "\n")
@@ -97,16 +104,19 @@ class ConsoleChat:
     def show(self, step: Step) -> None:
         self.step = step
         now = self._now()
-        settled = settled_text(step.conv.pathway, step.newly_settled, self.lang, now)
+        note_shown(step.conv, step.advice, now)  # anchor the windows shown from now on
+        settled = settled_text(step.conv.pathway, step.newly_settled, self.lang, now,
+                               step.advice, step.conv)
         if step.refusal is not None:
             self._emit({"type": "error",
                         "text": refusal_text(step.refusal, step.question, self.lang)})
+        echo = {"read_as": step.read_as} if step.read_as else {}
         if step.question is None:
             self.finished = True
             self._emit({"type": "advice", "advice": step.advice.model_dump(mode="json"),
                         "text": advice_text(step.advice, self.lang, now, step.conv),
                         "chart_note": chart_note(step.conv, step.advice, self.lang, now),
-                        "settled_text": settled})
+                        "settled_text": settled, "deadlines": deadlines(step.conv), **echo})
             return
         self.finished = False
         view = question_view(step.question, self.lang)
@@ -115,7 +125,7 @@ class ConsoleChat:
             "finding": view.finding, "findings": list(view.findings),
             "options": [{"value": o.value, "label": o.label} for o in view.options],
             "text": view.text, "unit": view.unit, "decisions": step.advice.settled(),
-            "settled_text": settled,
+            "settled_text": settled, "deadlines": deadlines(step.conv), **echo,
         })
 
     def error(self, key: str, **params: Any) -> None:
@@ -142,21 +152,9 @@ class ConsoleChat:
             return self._command(text)
         if self.step is None:
             return self._choose_pathway(text)
-        if not self.jsonl:
-            text = self._numbered_to_value(text)
+        # Option numbers ('2', '1,3') and labels are read by the engine (dialogs.parsing).
         self.show(engine.answer(self.step.conv, text))
         return True
-
-    def _numbered_to_value(self, text: str) -> str:
-        """Interactive mode: '2' or '1,3' pick the numbered options (not for numbers)."""
-        assert self.step is not None
-        if self.step.question is None or self.step.question.kind == "number":
-            return text
-        options = question_view(self.step.question, self.lang).options
-        parts = [p.strip() for p in text.split(",")]
-        if parts and all(p.isdigit() and 1 <= int(p) <= len(options) for p in parts):
-            return ",".join(str(options[int(p) - 1].value) for p in parts)
-        return text
 
     def _choose_pathway(self, text: str) -> bool:
         choice = text
@@ -191,7 +189,17 @@ class ConsoleChat:
         elif name == "/menu":
             self.show_menu()
         elif name == "/summary" and conv is not None and self.step is not None:
-            self.out.write(chart_note(conv, self.step.advice, self.lang, self._now()) + "\n")
+            note = chart_note(conv, self.step.advice, self.lang, self._now())
+            if self.jsonl:
+                self._emit({"type": "summary", "chart_note": note, "deadlines": deadlines(conv)})
+            else:
+                self.out.write(note + "\n")
+        elif name == "/time" and conv is not None:
+            moment = parse_local_time(arg, self._now())
+            if moment is None:
+                self.error(ERR_TIME)
+            else:
+                self.show(engine.presented_at(conv, moment, self._now()))
         elif name == "/help":
             self.out.write(translator(self.lang)(HELP) + "\n")
         else:

@@ -348,7 +348,7 @@ class Dialog:
                 await self._closed(query, state)
                 return
             option = view.options[index]
-            step = engine.answer(state.conv, str(option.value))
+            step = engine.choose(state.conv, str(option.value))
             await self.replies.show(context.bot, state, step, pressed=message, echo=option.label,
                                     query=query)
         elif press.kind == "t" and multi and index in selectable(view):
@@ -363,7 +363,7 @@ class Dialog:
                 return
             raw = ",".join(str(view.options[i].value) for i in chosen)
             echo = ", ".join(view.options[i].label for i in chosen)
-            step = engine.answer(state.conv, raw)
+            step = engine.choose(state.conv, raw)
             await self.replies.show(context.bot, state, step, pressed=message, echo=echo,
                                     query=query)
         else:

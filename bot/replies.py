@@ -32,6 +32,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
 from dialogs.clock import Clock
+from dialogs.deadlines import note_shown
 from dialogs.engine import Step
 from dialogs.render import question_view, refusal_text
 
@@ -128,6 +129,7 @@ class Replies:
                                 else (step, self.clock.now(), 0))
         state.reply = reply_record(step, lang, now, delivered, old)
         state.msg = None
+        note_shown(step.conv, step.advice, now)  # the windows' anchors, stored with the answer
         await self.chats.save(state)  # before any reply
         await self.ack(query)
         if step.question is None:

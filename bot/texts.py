@@ -19,6 +19,7 @@ from dialogs.parsing import read_as_line
 from dialogs.render import (
     GUIDELINE_TITLES,
     advice_text,
+    guideline_version,
     opening,
     pathway_title,
     question_view,
@@ -136,7 +137,8 @@ def about_text(lang: str) -> str:
     t = translator(lang)
     title = t("bot.about.title")
     lines = [f"<b>{_escape(title)}</b>", ""]
-    lines += [_escape(f"• {GUIDELINE_TITLES[g]} ({v})") for g, v in GUIDELINES.items()]
+    lines += [_escape(f"• {GUIDELINE_TITLES[g]} ({guideline_version(g, lang)})")
+              for g in GUIDELINES]
     lines += ["", _escape(t("bot.about.source")), "", _escape(t("ui.disclaimer")),
               _escape(t("ui.no_identifiers")), "",
               # i18n: {version} is the program's version number, e.g. 0.1.0

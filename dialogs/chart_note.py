@@ -8,9 +8,10 @@ from logic.advice import Advice
 
 from .clock import format_timestamp
 from .conversation import Conversation
+from .deadlines import anchor
 from .flows import FLOWS
 from .i18n import translator
-from .keys import field_key
+from .keys import field_key, interpretation_key
 from .layout import SECTIONS
 from .render import (
     decision_text,
@@ -43,18 +44,20 @@ def chart_note(conv: Conversation, advice: Advice, lang: str, now: datetime) -> 
             if name in not_applicable:
                 continue  # never shown (C2)
             if name in advice.provisional:
-                worded = provisional_text(name, advice.provisional[name], lang, now)
+                worded = provisional_text(name, advice.provisional[name], lang,
+                                          anchor(conv, name, now))
                 lines.append("- " + worded.replace("\n", "\n  "))
                 continue
             if name in advice.missing_by_decision:
                 still_open = t("note.open")
                 lines.append(f"- {t(field_key(name))}: {still_open}")
                 continue
-            text = decision_text(name, advice.decisions[name], lang, now, conv.known())
+            text = decision_text(name, advice.decisions[name], lang, anchor(conv, name, now),
+                                 conv.known(), advice.decisions)
             if text:
                 lines.append("- " + text.replace("\n", "\n  "))
-    if advice.interpretations:
-        lines.append(t("note.interpretations",
-                       ids=", ".join(i.id for i in advice.interpretations)))
+    if advice.interpretations:  # with their text, so the reader can overrule them (spec §5)
+        lines += ["", t("note.interpretations_title")]
+        lines += [f"- {t(interpretation_key(i.id))}" for i in advice.interpretations]
     lines += ["", t("ui.disclaimer")]
     return "\n".join(lines)

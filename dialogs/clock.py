@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 
-from dialogs.i18n import LANGUAGES, translator
+from dialogs.i18n import LANGUAGES, N_, translator
 
 __all__ = [
     "TIMEZONE",
@@ -88,11 +88,53 @@ def format_clock(moment: datetime, lang: str) -> str:
     return _format(moment, _CLOCK_PATTERNS, lang)
 
 
-def format_deadline(now: datetime, hours: int, lang: str) -> str:
-    """The ``deadline.within_hours`` text: "within 12 hours — before Sun 22 Nov, 03:47"."""
+_TIME_PATTERN = "HH:mm"
+WINDOW_HOURS = N_("deadline.within_hours")
+WINDOW_DAYS = N_("deadline.within_days")
+WINDOW_WEEKS = N_("deadline.within_weeks")
+WINDOW_ONE_WEEK = N_("deadline.within_one_week")
+
+
+def format_deadline(anchor: datetime, hours: int, lang: str) -> str:
+    """A window counted from its anchor (spec §3.0): "within 12 h of 02:47 — before 14:47";
+    from 72 hours on in days or weeks with the date: "within 2 weeks of Sun 22 Nov, 02:47 —
+    before Sun 6 Dec, 02:47". The clock of the anchor and the deadline is shown in full when
+    their local dates differ (or the window is long)."""
     t = translator(lang)
-    clock = format_clock(now + timedelta(hours=hours), lang)
-    return t("deadline.within_hours", hours=hours, clock=clock)
+    deadline = anchor + timedelta(hours=hours)
+    if hours < 72:
+        same_day = (_as_utc(anchor).astimezone(TIMEZONE).date()
+                    == _as_utc(deadline).astimezone(TIMEZONE).date())
+        short = _format(anchor, {lang: _TIME_PATTERN}, lang)
+        end = (_format(deadline, {lang: _TIME_PATTERN}, lang) if same_day
+               else format_clock(deadline, lang))
+        return t(WINDOW_HOURS, hours=hours, anchor=short, clock=end)
+    start, end = format_clock(anchor, lang), format_clock(deadline, lang)
+    if hours % 168 == 0:
+        weeks = hours // 168
+        if weeks == 1:
+            return t(WINDOW_ONE_WEEK, anchor=start, clock=end)
+        return t(WINDOW_WEEKS, weeks=weeks, anchor=start, clock=end)
+    days, rest = divmod(hours, 24)
+    if rest:  # not a whole number of days: keep the hours
+        return t(WINDOW_HOURS, hours=hours, anchor=start, clock=end)
+    return t(WINDOW_DAYS, days=days, anchor=start, clock=end)
+
+
+CLOCK_TIME = re.compile(r"^([01]?\d|2[0-3])[:.h]([0-5]\d)$")
+
+
+def parse_local_time(text: str, now: datetime) -> datetime | None:
+    """"02:30" (also "2.30", "02h30") as the latest such Amsterdam clock time not after
+    ``now`` (today, or yesterday when that time has not come yet); ``None`` when not a time."""
+    match = CLOCK_TIME.match(text.strip())
+    if match is None:
+        return None
+    local_now = _as_utc(now).astimezone(TIMEZONE)
+    local = local_now.replace(hour=int(match[1]), minute=int(match[2]), second=0, microsecond=0)
+    if local > local_now:
+        local -= timedelta(days=1)
+    return local.astimezone(UTC)
 
 
 def format_timestamp(moment: datetime, lang: str) -> str:

@@ -7,7 +7,7 @@ moment it is settled.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -19,13 +19,14 @@ from .conversation import Conversation, SavedConversation
 from .flows import FLOWS
 from .i18n import LANGUAGES, N_
 from .machine import machine_for
-from .parsing import Parsed, Refusal, parse_answer
+from .parsing import Parsed, Refusal, parse_answer, parse_codes, read_as
 from .progress import ADVICE, START, advice_for, next_state
 from .questions import Question
 
 ERR_CONTRADICTION = N_("error.kps_adl_contradiction")
 ERR_FINISHED = N_("error.finished")
 ERR_NOTHING_TO_UNDO = N_("error.nothing_to_undo")
+ERR_TIME_FUTURE = N_("error.time_future")
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Step:
     question: Question | None
     newly_settled: dict[str, Any] = field(default_factory=dict)
     refusal: Refusal | None = None
+    read_as: str | None = None  # a typed answer as it was read, in words ("Breast cancer")
 
     @property
     def done(self) -> bool:
@@ -67,7 +69,7 @@ def start(pathway: str, lang: str, now: datetime) -> Step:
 def resume(saved: SavedConversation) -> Conversation:
     """A stored conversation back on its pathway's machine, in the state it was in."""
     conv = Conversation(saved.pathway, saved.lang, saved.started_at, saved.answers, saved.asked,
-                        saved.step)
+                        saved.step, saved.anchors, saved.presented_at)
     machine_for(saved.pathway).attach(conv, saved.state)
     return conv
 
@@ -83,10 +85,25 @@ def current(conv: Conversation, refusal: Refusal | None = None) -> Step:
 
 
 def answer(conv: Conversation, raw: str) -> Step:
+    """A typed answer, read in both languages (see :mod:`dialogs.parsing`) and echoed."""
     if conv.state in (ADVICE, START):
         return current(conv, Refusal(ERR_FINISHED))
     question = FLOWS[conv.pathway].question(conv.state)
-    parsed = parse_answer(question, raw)
+    parsed = parse_answer(question, raw, conv.lang)
+    if isinstance(parsed, Refusal):
+        return current(conv, parsed)
+    step = _record(conv, question, parsed)
+    if step.refusal is not None:
+        return step
+    return replace(step, read_as=read_as(question, parsed.values, conv.lang))
+
+
+def choose(conv: Conversation, codes: str) -> Step:
+    """An answer given as option values (a button): read exactly, not echoed."""
+    if conv.state in (ADVICE, START):
+        return current(conv, Refusal(ERR_FINISHED))
+    question = FLOWS[conv.pathway].question(conv.state)
+    parsed = parse_codes(question, codes)
     if isinstance(parsed, Refusal):
         return current(conv, parsed)
     return _record(conv, question, parsed)
@@ -122,9 +139,20 @@ def back(conv: Conversation) -> Step:
 def restart(conv: Conversation) -> Step:
     conv.answers.clear()
     conv.asked.clear()
+    conv.anchors.clear()  # a new case: its windows count from when they are shown
+    conv.presented_at = None
     conv.step += 1
     conv.trigger("reset")  # type: ignore[attr-defined]
     return _advance(conv, None)
+
+
+def presented_at(conv: Conversation, moment: datetime, now: datetime) -> Step:
+    """The time of presentation: every window counts from it when it is earlier than the moment
+    the window was first shown (spec §3.0). A moment after ``now`` is refused."""
+    if moment > now:
+        return current(conv, Refusal(ERR_TIME_FUTURE))
+    conv.presented_at = moment
+    return current(conv)
 
 
 def set_language(conv: Conversation, lang: str) -> Step:

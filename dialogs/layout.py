@@ -106,8 +106,8 @@ SECTIONS: dict[str, tuple[Section, ...]] = {
         ("workup", ("extra_csf_tests", "diagnosis", "next_step")),
     ),
     "lm.treatment": (
-        ("urgency", ("scope", "lm_category", "csf_pressure_relief")),
-        ("treatment", ("primary_treatment", "systemic_options", "radiotherapy",
+        ("urgency", ("scope", "csf_pressure_relief")),
+        ("treatment", ("lm_category", "primary_treatment", "systemic_options", "radiotherapy",
                        "targeted_option", "intrathecal_chemotherapy", "mdo")),
         ("workup", ("prognosis", "follow_up")),
     ),

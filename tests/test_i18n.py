@@ -192,7 +192,7 @@ def test_missing_mo_is_compiled_in_memory(locales_copy: Path) -> None:
     assert not list(locales_copy.glob("*/LC_MESSAGES/*.mo"))
     messages = load_messages("nl", locales_copy)
     assert messages["common.yes"] == "Ja"
-    assert messages["deadline.within_hours"] == "binnen {hours} uur — vóór {clock}"
+    assert messages["deadline.within_hours"] == "binnen {hours} uur na {anchor} — vóór {clock}"
     assert not list(locales_copy.glob("*/LC_MESSAGES/*.mo"))  # nothing written
 
 

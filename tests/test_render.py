@@ -68,7 +68,7 @@ def test_provisional_urgency_names_the_findings_that_could_lower_it() -> None:
     assert advice.provisional["mri_within_hours"].value == 12
     text = advice_text(advice, "en", NOW)
     line = next(x for x in text.splitlines() if x.startswith("⚠️ MRI of the whole spine"))
-    assert "within 12 hours" in line and "unless" in line and "are excluded" in line
+    assert "within 12 h of" in line and "unless" in line and "are excluded" in line
     for finding in advice.provisional["mri_within_hours"].unless:
         label = EN(finding_key(finding))
         assert label[1:] in line

@@ -201,7 +201,7 @@ def test_media_edits_commands_and_typing(tmp_path: Path) -> None:
             await me.command("frobnicate")
             assert api.messages_to(USER)[-1] == EN("bot.unknown_command")
             await me.command("about")
-            assert "2022-01, revision 2024-01" in api.messages_to(USER)[-1]
+            assert "January 2022, revised January 2024" in api.messages_to(USER)[-1]
 
             # /kps: a preset button, or a typed number; typed nonsense is refused with the
             # question asked again.

@@ -1,0 +1,66 @@
+"""Anchored deadlines (spec §3.0, C8): a window is counted from the moment it was first shown in
+the dialog (decided or provisional), or from an earlier time the user set (the time of
+presentation). The anchor is stored with the conversation and never recomputed, so every later
+message, the advice, the chart note and a resumed dialog show the same deadline.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from logic.advice import Advice, Provisional
+from logic.urgency import WINDOWS
+
+from .conversation import Conversation
+from .flows import FLOWS
+from .progress import ADVICE, advice_for
+
+
+def shown_provisionals(advice: Advice, conv: Conversation) -> dict[str, Provisional]:
+    """The provisional urgencies the dialog shows now (spec §3.0): all of them once the advice
+    is complete; before, those resting on a finding answered "unknown"."""
+    undecided = {n: p for n, p in advice.provisional.items() if n in advice.missing_by_decision}
+    if conv.state == ADVICE:
+        return undecided
+    unknown = {f for qid in conv.asked for f in FLOWS[conv.pathway].question(qid).sets
+               if f in conv.answers and conv.answers[f] is None}
+    return {n: p for n, p in undecided.items() if unknown.intersection(p.unless)}
+
+
+def note_shown(conv: Conversation, advice: Advice, now: datetime) -> None:
+    """Anchor every window shown from now on: decided with a window, or shown provisionally."""
+    shown = shown_provisionals(advice, conv)
+    for name in WINDOWS:
+        if name in conv.anchors or name not in advice.decisions:
+            continue
+        decided = name not in advice.missing_by_decision and advice.decisions[name] is not None
+        if decided or (name in shown and shown[name].value is not None):
+            conv.anchors[name] = now
+
+
+def deadlines(conv: Conversation) -> dict[str, dict[str, object]]:
+    """The anchored windows, for programs (the JSONL protocol): per field its anchor and, once
+    the window is known, its hours and deadline (ISO 8601, UTC)."""
+    advice = advice_for(conv)
+    out: dict[str, dict[str, object]] = {}
+    for name, first in conv.anchors.items():
+        at = anchor(conv, name, first)
+        hours = advice.decisions.get(name)
+        if hours is None and name in advice.provisional:
+            hours = advice.provisional[name].value
+        entry: dict[str, object] = {"anchor": at.isoformat()}
+        if isinstance(hours, int):
+            entry.update(hours=hours, deadline=(at + timedelta(hours=hours)).isoformat(),
+                         provisional=name in advice.provisional)
+        out[name] = entry
+    return out
+
+
+def anchor(conv: Conversation | None, name: str, now: datetime) -> datetime:
+    """The moment ``name``'s window counts from (recorded now if it was never shown)."""
+    if conv is None or name not in WINDOWS:
+        return now
+    first = conv.anchors.setdefault(name, now)
+    if conv.presented_at is not None and conv.presented_at < first:
+        return conv.presented_at
+    return first
