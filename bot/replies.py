@@ -200,4 +200,8 @@ class Replies:
                                                 reply_markup=markup)
         except BadRequest as exc:
             if "not modified" not in exc.message.lower():
-                raise
+                log.info("could not redraw the ticks: %s", type(exc).__name__)
+        except TelegramError as exc:
+            # The tick is stored; a tick button says tick or untick, so pressing it again
+            # (after a redraw that did not arrive) cannot undo it.
+            log.info("could not redraw the ticks: %s", type(exc).__name__)

@@ -20,7 +20,7 @@ from .flows import FLOWS
 from .i18n import LANGUAGES, N_
 from .machine import machine_for
 from .parsing import Parsed, Refusal, parse_answer, parse_codes, read_as
-from .progress import ADVICE, START, advice_for, next_state
+from .progress import ADVICE, START, advice_for, current_question, next_state
 from .questions import Question
 
 ERR_CONTRADICTION = N_("error.kps_adl_contradiction")
@@ -52,8 +52,7 @@ def _advance(conv: Conversation, before: dict[str, Any] | None,
         assert moved, f"guarded move to {dest} refused"
     settled = advice.settled()
     newly = {k: v for k, v in settled.items() if before is None or k not in before}
-    question = None if dest == ADVICE else FLOWS[conv.pathway].question(dest)
-    return Step(conv, advice, question, newly, refusal)
+    return Step(conv, advice, current_question(conv), newly, refusal)
 
 
 def start(pathway: str, lang: str, now: datetime) -> Step:
@@ -88,7 +87,8 @@ def answer(conv: Conversation, raw: str) -> Step:
     """A typed answer, read in both languages (see :mod:`dialogs.parsing`) and echoed."""
     if conv.state in (ADVICE, START):
         return current(conv, Refusal(ERR_FINISHED))
-    question = FLOWS[conv.pathway].question(conv.state)
+    question = current_question(conv)
+    assert question is not None
     parsed = parse_answer(question, raw, conv.lang)
     if isinstance(parsed, Refusal):
         return current(conv, parsed)
@@ -102,7 +102,8 @@ def choose(conv: Conversation, codes: str) -> Step:
     """An answer given as option values (a button): read exactly, not echoed."""
     if conv.state in (ADVICE, START):
         return current(conv, Refusal(ERR_FINISHED))
-    question = FLOWS[conv.pathway].question(conv.state)
+    question = current_question(conv)
+    assert question is not None
     parsed = parse_codes(question, codes)
     if isinstance(parsed, Refusal):
         return current(conv, parsed)
@@ -118,6 +119,11 @@ def _record(conv: Conversation, question: Question, parsed: Parsed) -> Step:
     except ValidationError:
         conv.answers = previous  # e.g. KPS < 70 with ADL independence (lm:tx-1)
         return current(conv, Refusal(ERR_CONTRADICTION))
+    # An item of a checklist whose condition its neighbours just made false was not asked
+    # after all: drop its answer rather than store a finding that cannot apply.
+    for name in advice_for(conv).ignored:
+        if name in parsed.values:
+            conv.answers.pop(name)
     conv.asked.append(question.id)
     conv.step += 1
     return _advance(conv, before)

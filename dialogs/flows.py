@@ -28,6 +28,10 @@ UNIT_YEARS = N_("unit.years")
 UNIT_ALBUMIN = N_("unit.g_per_l")
 UNIT_KPS = N_("unit.kps")
 KPS_PRESETS = tuple((value, option_key("kps", value)) for value, _ in KPS_TABLE)
+# Where a rule reads only a threshold, its two sides as buttons next to typing (spec §6); the
+# value stored is one on that side, and the answer reads back as the button's words.
+KPS_THRESHOLD = ((70, N_("opt.kps.at_least_70")), (60, N_("opt.kps.below_70")))
+ALBUMIN_PRESETS = ((35, N_("opt.albumin.at_least_35")), (34, N_("opt.albumin.below_35")))
 
 
 @dataclass(frozen=True)
@@ -63,16 +67,17 @@ def _spine_alarm() -> Flow:
 def _spine_diagnosis() -> Flow:
     b = QuestionBuilder("spine.diagnosis", SpineDiagnosisFindings)
     return Flow("spine.diagnosis", N_("menu.spine_diagnosis"), (
-        # Urgency first (spec §6): the 12-hour triggers together, in one answer.
+        # Urgency first (spec §6): the 12-hour triggers together, in one answer; then symptoms
+        # and signs, the known primary, the differential, imaging, details.
         b.flags("triggers_12h", "mesmc_deficit", "bilateral_radicular", "lhermitte"),
         b.choice("unilateral_radicular_deficit"),
         b.yes_no("unilateral_radicular_pain"),
         b.yes_no("asymptomatic_compression_on_ct"),
         b.yes_no("local_back_pain_with_alarm_features"),
         b.yes_no("severe_deficit"),
-        b.yes_no("heme_malignancy_in_dd"),
         b.choice("primary_tumor"),
         b.multi("suspected_primary"),
+        b.yes_no("heme_malignancy_in_dd"),
         b.choice("mri_result"),
         b.yes_no("mesmc_on_mri"),
         b.yes_no("atypical_imaging"),
@@ -85,27 +90,34 @@ def _spine_diagnosis() -> Flow:
 
 def _spine_treatment() -> Flow:
     b = QuestionBuilder("spine.treatment", SpineTreatmentFindings)
-    yes_no = (
-        "pain", "radicular_syndrome", "severe_deficit", "heme_malignancy_in_dd",
-        "instability_signs", "visceral_metastases", "single_skeletal_metastasis", "braf_v600e",
-        "heme_grade_intermediate_or_high", "vital_chemo_indication", "fit_for_surgery",
-        "surgery_technically_possible", "surgery_possible_within_24h",
-        "recurrence_after_rt", "reirradiation_possible", "adequate_rt_possible",
-        "life_expectancy_over_1_year", "limited_metastatic_disease", "oligometastatic",
-        "extensive_epidural_or_myelum_involvement", "systemic_option_available",
-        "deficit_expected_soon", "responsive_systemic_therapy_ongoing",
-        "rt_insufficient_pain_relief", "axial_pain", "epidural_extension_over_one_third",
-        "diffuse_osteoblastic_metastases", "positive_bone_scan",
-        "insensitive_to_chemo_or_hormonal", "transverse_lesion",
-    )
+    # Related yes/no findings of one topic are one checklist (spec §6); a checklist offers only
+    # its items still needed (dialogs.progress.narrowed).
     return Flow("spine.treatment", N_("menu.spine_treatment"), (
         b.choice("mesmc"),
-        *(b.yes_no(f) for f in yes_no),
-        b.choice("primary_tumor"),
-        b.choice("ambulation"),
-        b.number("albumin_g_per_l", UNIT_ALBUMIN),
+        b.flags("signs", "pain", "radicular_syndrome", "instability_signs", "severe_deficit",
+                "transverse_lesion"),
         b.choice("complete_transverse_lesion"),
-        b.number("kps", UNIT_KPS, presets=KPS_PRESETS),
+        b.choice("primary_tumor"),
+        b.yes_no("heme_malignancy_in_dd"),
+        b.yes_no("heme_grade_intermediate_or_high"),
+        b.yes_no("braf_v600e"),
+        b.flags("asymptomatic", "deficit_expected_soon", "responsive_systemic_therapy_ongoing"),
+        b.flags("nesms_items", "visceral_metastases", "single_skeletal_metastasis"),
+        b.choice("ambulation"),
+        b.number("albumin_g_per_l", UNIT_ALBUMIN, presets=ALBUMIN_PRESETS),
+        b.yes_no("vital_chemo_indication"),
+        b.flags("surgery", "fit_for_surgery", "surgery_technically_possible",
+                "surgery_possible_within_24h"),
+        b.flags("rt_history", "recurrence_after_rt", "reirradiation_possible"),
+        b.yes_no("adequate_rt_possible"),
+        b.yes_no("systemic_option_available"),
+        b.flags("rt_schedule", "life_expectancy_over_1_year", "limited_metastatic_disease",
+                "oligometastatic", "extensive_epidural_or_myelum_involvement"),
+        b.number("kps", UNIT_KPS, presets=KPS_THRESHOLD),
+        b.flags("vertebroplasty", "rt_insufficient_pain_relief", "axial_pain",
+                "epidural_extension_over_one_third"),
+        b.flags("radionuclides", "diffuse_osteoblastic_metastases", "positive_bone_scan",
+                "insensitive_to_chemo_or_hormonal"),
     ))
 
 
@@ -114,19 +126,19 @@ def _lm_diagnosis() -> Flow:
     return Flow("lm.diagnosis", N_("menu.lm_diagnosis"), (
         b.multi("symptoms"),
         b.choice("primary_tumor"),
-        b.yes_no("germ_cell_suspected"),
         b.choice("mri_result"),
         b.yes_no("explained_by_brain_metastases"),
         b.yes_no("mass_effect_or_obstructive_hydrocephalus"),
+        b.choice("lp_number"),
         b.choice("cytology"),
         b.yes_no("high_clinical_suspicion"),
-        b.choice("lp_number"),
+        b.yes_no("germ_cell_suspected"),
     ))
 
 
 def _lm_performance(b: QuestionBuilder) -> tuple[Question, ...]:
     return (
-        b.number("kps", UNIT_KPS, presets=KPS_PRESETS),
+        b.number("kps", UNIT_KPS, presets=KPS_THRESHOLD),
         b.yes_no("adl_independent"),
         b.yes_no("severe_encephalopathy_or_deficit"),
         b.choice("systemic_disease"),
@@ -137,8 +149,8 @@ def _lm_performance(b: QuestionBuilder) -> tuple[Question, ...]:
 def _lm_treatment() -> Flow:
     b = QuestionBuilder("lm.treatment", LmTreatmentFindings)
     return Flow("lm.treatment", N_("menu.lm_treatment"), (
-        *_lm_performance(b),
         b.choice("primary_tumor"),
+        *_lm_performance(b),
         b.choice("lm_type"),
         b.choice("lm_location"),
         b.yes_no("brain_metastases"),

@@ -356,6 +356,24 @@ def parse_codes(question: Question, raw: str) -> Parsed | Refusal:
     return _values(question, _unique(values[p] for p in parts))
 
 
+# A unit in the singular, for the value 1 ("1 year", not "1 years").
+SINGULAR_UNITS = {"unit.years": N_("unit.year")}
+
+
+def number_text(question: Question, value: float, lang: str) -> str:
+    """A number answer in words: a button's words when it is one (a threshold side, a KPS
+    level), else the number in the language's decimal mark with its unit."""
+    t = translator(lang)
+    option = question.option(value)
+    if option is not None:
+        return t(option.label)
+    shown = _number_text(value)
+    unit = question.unit
+    if unit is not None and value == 1:
+        unit = SINGULAR_UNITS.get(unit, unit)
+    return (shown.replace(".", ",") if lang == "nl" else shown) + (f" {t(unit)}" if unit else "")
+
+
 def read_as(question: Question, values: dict[str, Any], lang: str) -> str:
     """How an answer was read, in words: the echo of a typed answer ("Breast cancer")."""
     t = translator(lang)
@@ -366,12 +384,7 @@ def read_as(question: Question, values: dict[str, Any], lang: str) -> str:
     else:
         value = values[question.sets[0]]
         if question.kind == "number":
-            option = question.option(value)
-            if option is not None:
-                return t(option.label)
-            unit = f" {t(question.unit)}" if question.unit else ""
-            shown = _number_text(value)
-            return (shown.replace(".", ",") if lang == "nl" else shown) + unit
+            return number_text(question, value, lang)
         if question.kind != "multi":
             return _label(question, value, lang)
         chosen = value

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from logic.advice import Advice, advise
+from logic.urgency import URGENCY_FIELDS
 
 from .conversation import Conversation
 from .flows import FLOWS, Flow
@@ -28,12 +31,36 @@ def advice_for(conv: Conversation) -> Advice:
 
 
 def next_question(flow: Flow, advice: Advice, asked: list[str]) -> Question | None:
-    """The question setting the first finding still needed (most urgent first), not yet asked."""
-    for finding in advice.missing:
-        question = flow.question_for(finding)
-        if question is not None and question.id not in asked:
+    """The next question (spec §6): urgency first — a question about a finding an undecided
+    urgency still needs — then the rest; within each, in the order the flow lists its questions
+    (symptoms and signs, known primary, differential, imaging, details). Only questions about a
+    finding still needed (applicable, C1) and not asked before."""
+    urgent = {f for name in URGENCY_FIELDS for f in advice.missing_by_decision.get(name, ())}
+    needed = set(advice.missing)
+    candidates = [q for q in flow.questions
+                  if q.id not in asked and needed.intersection(q.sets)]
+    for question in candidates:
+        if urgent.intersection(question.sets):
             return question
-    return None
+    return candidates[0] if candidates else None
+
+
+def narrowed(question: Question, advice: Advice, conv: Conversation) -> Question:
+    """A checklist (a multi question over yes/no findings) offers only its items that are still
+    needed and not yet answered (C1); the others keep their answers or stay unasked."""
+    if question.kind != "multi" or not question.findings:
+        return question
+    needed = set(advice.missing)
+    keep = tuple(o for o in question.options
+                 if o.value in needed and o.value not in conv.answers)
+    return replace(question, findings=tuple(str(o.value) for o in keep), options=keep)
+
+
+def current_question(conv: Conversation) -> Question | None:
+    """The question the conversation is at, as it is offered now (a checklist narrowed)."""
+    if conv.state in (START, ADVICE):
+        return None
+    return narrowed(FLOWS[conv.pathway].question(conv.state), advice_for(conv), conv)
 
 
 def next_state(conv: Conversation) -> str:

@@ -45,7 +45,7 @@ class Question:
         """Every finding this question sets."""
         return self.findings if self.findings else ((self.finding,) if self.finding else ())
 
-    def option(self, value: str | int) -> Option | None:
+    def option(self, value: object) -> Option | None:
         for opt in self.options:
             if opt.value == value:
                 return opt

@@ -24,7 +24,7 @@ from .flows import FLOWS, Flow
 from .i18n import N_, translator
 from .keys import decision_key, field_key, finding_key, interpretation_key, item_key
 from .layout import FIELDS, REHAB_CHECKLIST, SECTIONS
-from .parsing import Refusal
+from .parsing import Refusal, number_text
 from .questions import UNKNOWN, Question
 
 GUIDELINE_TITLES = {
@@ -329,8 +329,7 @@ def answer_text(question: Question, value: Any, lang: str) -> str:
     if isinstance(value, list):
         return ", ".join(t(question.option(v).label) for v in value  # type: ignore[union-attr]
                          ) or t("common.none_of_these")
+    if question.kind == "number":
+        return number_text(question, value, lang)
     option = question.option(value)
-    if option is not None and question.kind != "number":
-        return t(option.label)
-    unit = f" {t(question.unit)}" if question.unit else ""
-    return f"{_num(value)}{unit}"
+    return t(option.label) if option is not None else str(value)

@@ -18,7 +18,7 @@ from typing import Any
 from .conversation import Conversation
 from .flows import FLOWS
 from .parsing import Parsed, parse_codes
-from .progress import ADVICE, advice_for, next_state
+from .progress import ADVICE, advice_for, narrowed, next_state
 from .questions import UNKNOWN, Question
 
 # Values on both sides of each threshold in the rules (spine:dx-3, NESMS, KPS 70).
@@ -74,7 +74,7 @@ def _visit(result: WalkResult, pathway: str, answers: dict[str, Any],
         result.problems.append(f"{dest} asked twice after {asked}")
         return None
     result.asked.add(dest)
-    return flow.question(dest)
+    return narrowed(flow.question(dest), advice_for(conv), conv)
 
 
 def _consistent(pathway: str, answers: dict[str, Any]) -> bool:

@@ -264,7 +264,7 @@ def test_a_checklist_refusal_names_the_labels(lang: str) -> None:
 
 # --- numbers ----------------------------------------------------------------------------------
 ALBUMIN = q("calc.nesms", "albumin_g_per_l")
-KPS = q("lm.treatment", "kps")
+KPS = q("calc.kps", "kps")  # the full Karnofsky table as buttons
 
 
 @BOTH
