@@ -22,7 +22,7 @@ from telegram.ext import (
     PersistenceInput,
     TypeHandler,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from dialogs.clock import Clock, SystemClock
 from dialogs.engine import Step
@@ -31,14 +31,17 @@ from dialogs.i18n import LANGUAGES, translator
 from .chats import Chats
 from .gate import Gate, Stats
 from .handlers import COMMANDS, Dialog
+from .intake import TolerantBot
 from .persistence import SqlitePersistence
 from .replies import Replies
 from .settings import Settings
+from .webhook import WebhookServer
 
 __all__ = ["ALLOWED_UPDATES", "TelegramBot"]
 
 log = logging.getLogger(__name__)
 
+STALLED_AFTER = 60.0  # seconds without progress while updates wait: not healthy
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member",
                    "channel_post", "edited_channel_post"]
 
@@ -72,21 +75,22 @@ class TelegramBot:
             1.0, min(600.0, settings.idle_timeout.total_seconds() / 10))
         self._purger: asyncio.Task[None] | None = None
 
+        where: dict[str, Any] = {}
+        if settings.telegram_api_base_url:
+            where["base_url"] = settings.telegram_api_base_url
+        bot = TolerantBot(settings.telegram_bot_token.get_secret_value(),
+                          request=request or HTTPXRequest(connection_pool_size=256),
+                          get_updates_request=get_updates_request or HTTPXRequest(
+                              connection_pool_size=1),
+                          rate_limiter=rate_limiter or AIORateLimiter(max_retries=3), **where)
         builder: Any = (
             Application.builder()
-            .token(settings.telegram_bot_token.get_secret_value())
+            .bot(bot)
             .persistence(self.persistence)
-            .rate_limiter(rate_limiter or AIORateLimiter(max_retries=3))
             .post_init(self._post_init)
             .post_stop(self._post_stop)
             .post_shutdown(self._post_shutdown)
         )
-        if settings.telegram_api_base_url:
-            builder = builder.base_url(settings.telegram_api_base_url)
-        if request is not None:
-            builder = builder.request(request)
-        if get_updates_request is not None:
-            builder = builder.get_updates_request(get_updates_request)
         self.application: Application[Any, Any, Any, Any, Any, Any] = builder.build()
 
         gate = Gate(self.persistence, settings.allowed_user_ids, settings.rate_limit_per_minute,
@@ -150,18 +154,33 @@ class TelegramBot:
                 log.error("purge failed: %s", type(exc).__name__)
 
     @asynccontextmanager
-    async def running(self, *, poll_timeout: int = 1) -> AsyncIterator[TelegramBot]:
-        """Long polling inside an existing event loop, as ``run_polling`` does it."""
+    async def running(self, *, poll_timeout: int = 1,
+                      webhook: bool = False) -> AsyncIterator[TelegramBot]:
+        """The bot serving inside an existing event loop: long polling, or with ``webhook`` the
+        webhook registered with Telegram and the bot's own webhook server listening."""
         app = self.application
+        settings = self.settings
         await app.initialize()
         await self._post_init(app)
         await app.start()
         assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0, timeout=poll_timeout,
-                                        allowed_updates=ALLOWED_UPDATES)
+        server: WebhookServer | None = None
         try:
+            if webhook:
+                assert settings.webhook_url and settings.webhook_secret is not None
+                secret = settings.webhook_secret.get_secret_value()
+                server = WebhookServer(settings.webhook_path, app.bot, app.update_queue, secret,
+                                       self.health)
+                server.start(settings.webhook_listen, settings.webhook_port)
+                await app.bot.set_webhook(settings.webhook_url, secret_token=secret,
+                                          allowed_updates=ALLOWED_UPDATES)
+            else:
+                await app.updater.start_polling(poll_interval=0, timeout=poll_timeout,
+                                                allowed_updates=ALLOWED_UPDATES)
             yield self
         finally:
+            if server is not None:
+                await server.stop()
             if app.updater.running:
                 await app.updater.stop()
             await app.stop()
@@ -170,6 +189,15 @@ class TelegramBot:
             await self._post_shutdown(app)
 
     # --- inspection -----------------------------------------------------------------------------
+    def health(self) -> tuple[bool, dict[str, Any]]:
+        """Serving, and not stalled: updates are waiting but none was handled for a minute."""
+        app = self.application
+        waiting = app.update_queue.qsize()
+        idle = self.stats.since_progress()
+        ok = app.running and not (waiting and idle > STALLED_AFTER)
+        return ok, {"running": app.running, "waiting_updates": waiting,
+                    "seconds_since_last_update": round(idle, 1)}
+
     def last_step(self, chat_id: int) -> Step | None:
         """The dialog step last shown in a chat."""
         return self.chats.last_step(chat_id)

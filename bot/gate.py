@@ -7,7 +7,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from telegram import Update
 from telegram.constants import ChatMemberStatus, ChatType
@@ -37,6 +37,14 @@ class Stats:
     left_chats: int = 0
     rate_limited: int = 0
     errors: int = 0
+    last_progress: float = field(default_factory=time.monotonic)
+
+    def progress(self) -> None:
+        """An update was handled (or refused, or skipped): the bot is not stalled."""
+        self.last_progress = time.monotonic()
+
+    def since_progress(self) -> float:
+        return time.monotonic() - self.last_progress
 
 
 class Gate:
@@ -54,6 +62,7 @@ class Gate:
         self._refused_users: set[int] = set()
 
     async def __call__(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        self._stats.progress()
         if not isinstance(update, Update):
             raise ApplicationHandlerStop
         if not await self._persistence.mark_update_seen(update.update_id):

@@ -252,6 +252,7 @@ class Dialog:
 
     async def count(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         self.stats.handled += 1
+        self.stats.progress()
 
     # --- buttons ------------------------------------------------------------------------------
     async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

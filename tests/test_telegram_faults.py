@@ -5,15 +5,12 @@ the user when a reply was lost, never sends an advice twice, and logs neither te
 from __future__ import annotations
 
 import asyncio
-import logging
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.keyboards import LANGUAGE_NAMES
-from bot.logs import QUIET, quiet_libraries
 from dialogs.clock import FixedClock
 from dialogs.i18n import translator
 from dialogs.render import pathway_title, question_view, settled_text
@@ -38,17 +35,6 @@ CASES = dict(load_cases())
 SECRET_TEXT = "Jansen geb 12-03-1950"
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
-
-
-@pytest.fixture
-def debug_logs(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
-    """Capture everything at DEBUG, with the library floors the bot sets for itself."""
-    levels = {name: logging.getLogger(name).level for name in QUIET}
-    caplog.set_level(logging.DEBUG)
-    quiet_libraries("DEBUG")
-    yield caplog
-    for name, level in levels.items():
-        logging.getLogger(name).setLevel(level)
 
 
 async def answer_one(me: Clinician, findings: dict[str, object]) -> None:
