@@ -65,7 +65,7 @@ class Gate:
         self._stats.progress()
         if not isinstance(update, Update):
             raise ApplicationHandlerStop
-        if not await self._persistence.mark_update_seen(update.update_id):
+        if not await self._persistence.mark_update_seen(update.update_id, context.bot.id):
             self._stats.duplicates += 1
             log.info("update %d was delivered again; skipped", update.update_id)
             raise ApplicationHandlerStop

@@ -54,7 +54,7 @@ ConversationKey = tuple[int | str, ...]
 ConversationDict = dict[ConversationKey, object]
 CDCData = tuple[list[tuple[str, float, dict[str, Any]]], dict[str, str]]
 
-_SCHEMA_VERSION = 1
+_SCHEMA_VERSION = 2  # 2: seen_updates is keyed by (bot_id, update_id)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS bot_data (
     id INTEGER PRIMARY KEY CHECK (id = 0),
@@ -80,8 +80,10 @@ CREATE TABLE IF NOT EXISTS conversations (
 );
 CREATE TABLE IF NOT EXISTS seen_updates (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    update_id INTEGER NOT NULL UNIQUE,
-    seen_at TEXT NOT NULL
+    bot_id INTEGER NOT NULL,
+    update_id INTEGER NOT NULL,
+    seen_at TEXT NOT NULL,
+    UNIQUE (bot_id, update_id)
 );
 CREATE INDEX IF NOT EXISTS chat_data_updated ON chat_data (updated_at);
 CREATE INDEX IF NOT EXISTS user_data_updated ON user_data (updated_at);
@@ -196,6 +198,10 @@ class SqlitePersistence(BasePersistence[Data, Data, Data]):
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.execute("PRAGMA foreign_keys=ON")
         with self._transaction() as conn:
+            if conn.execute("PRAGMA user_version").fetchone()[0] < 2:
+                # Version 1 remembered update ids without the bot they came from; they are only
+                # a guard against handling a re-delivered update twice, so they are let go.
+                conn.execute("DROP TABLE IF EXISTS seen_updates")
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     conn.execute(statement)
@@ -352,16 +358,18 @@ class SqlitePersistence(BasePersistence[Data, Data, Data]):
 
     # -- extras -----------------------------------------------------------------------------
 
-    async def mark_update_seen(self, update_id: int) -> bool:
-        """Record ``update_id``; True the first time, False if it was seen before.
+    async def mark_update_seen(self, update_id: int, bot_id: int = 0) -> bool:
+        """Record ``update_id`` of the bot ``bot_id``; True the first time, False if it was seen
+        before. Update ids count per bot: another bot's ids on the same data are new.
 
         Survives restarts. Only the most recent ``seen_updates_limit`` ids (in order of
         arrival) are remembered, so a very old id would count as new again.
         """
         with self._transaction() as conn:
             inserted = conn.execute(
-                "INSERT OR IGNORE INTO seen_updates (update_id, seen_at) VALUES (?, ?)",
-                (update_id, self._stamp(self._now())),
+                "INSERT OR IGNORE INTO seen_updates (bot_id, update_id, seen_at) "
+                "VALUES (?, ?, ?)",
+                (bot_id, update_id, self._stamp(self._now())),
             ).rowcount
             if inserted:
                 conn.execute(

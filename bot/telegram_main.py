@@ -17,8 +17,9 @@ from pathlib import Path
 from telegram.error import InvalidToken, NetworkError
 
 from .app import TelegramBot
+from .datalock import DataDirInUse, lock_data_dir
 from .logs import configure_logging
-from .settings import ALLOWED, SettingsError, load_settings
+from .settings import ALLOWED, Settings, SettingsError, load_settings
 
 __all__ = ["run_telegram"]
 
@@ -48,6 +49,15 @@ def run_telegram(env_file: str | Path | None = ".env") -> int:
         _check_data_dir(settings.data_dir)
     except OSError:
         return _fail(f"setting DATA_DIR is not valid: expected {ALLOWED['DATA_DIR']}")
+    try:
+        lock = lock_data_dir(settings.data_dir)
+    except DataDirInUse as exc:
+        return _fail(str(exc), 1)
+    with lock:
+        return _serve_locked(settings)
+
+
+def _serve_locked(settings: Settings) -> int:
     configure_logging(settings.log_level, [settings.telegram_bot_token.get_secret_value()])
     bot = TelegramBot(settings)
     try:
