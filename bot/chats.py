@@ -25,13 +25,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
-from telegram.ext import BasePersistence
 
 from dialogs import engine
 from dialogs.clock import Clock
 from dialogs.conversation import Conversation, SavedConversation
 from dialogs.engine import Step
 from dialogs.i18n import LANGUAGES, normalize_language
+
+from .persistence import SqlitePersistence
 
 __all__ = ["ChatState", "Chats", "user_language"]
 
@@ -79,7 +80,7 @@ class ChatState:
 class Chats:
     """Live conversations and chat state, written through to the persistence."""
 
-    def __init__(self, persistence: BasePersistence[Any, Any, Any], clock: Clock,
+    def __init__(self, persistence: SqlitePersistence, clock: Clock,
                  default_language: str, idle_timeout: timedelta) -> None:
         self._persistence = persistence
         self._clock = clock
@@ -152,6 +153,14 @@ class Chats:
         self._steps.pop(chat_id, None)
         if conv is not None:
             engine.close(conv)
+
+    def roll_back(self, chat_id: int, data: dict[str, Any]) -> None:
+        """A write failed: make the chat's state in memory what is stored again, so that nothing
+        is shown as kept that is not (the stored keyboard works again)."""
+        stored = self._persistence.stored_chat_data(chat_id)
+        self.forget(chat_id)
+        data.clear()
+        data.update(stored)
 
     async def save(self, state: ChatState) -> None:
         """Write the chat's state through to the database now."""

@@ -17,6 +17,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 from dialogs.i18n import translator
 
 from .chats import user_language
+from .dbfile import StorageError
 from .persistence import SqlitePersistence
 
 __all__ = ["Gate", "Stats"]
@@ -65,7 +66,7 @@ class Gate:
         self._stats.progress()
         if not isinstance(update, Update):
             raise ApplicationHandlerStop
-        if not await self._persistence.mark_update_seen(update.update_id, context.bot.id):
+        if not await self._first_time(update.update_id, context.bot.id):
             self._stats.duplicates += 1
             log.info("update %d was delivered again; skipped", update.update_id)
             raise ApplicationHandlerStop
@@ -84,6 +85,28 @@ class Gate:
         if not self._within_rate(user.id):
             await self._slow_down(update, context, user.id)
             raise ApplicationHandlerStop
+        if chat.id in self._persistence.set_aside:
+            await self._tell_set_aside(update, context, chat.id)
+
+    async def _first_time(self, update_id: int, bot_id: int) -> bool:
+        """Whether the update is new. When it cannot be recorded (the storage refuses writes)
+        it is handled anyway: the dialog then says honestly what could not be saved."""
+        try:
+            return await self._persistence.mark_update_seen(update_id, bot_id)
+        except StorageError as exc:
+            log.error("update %d could not be recorded as seen: %s", update_id, exc)
+            return True
+
+    async def _tell_set_aside(self, update: Update, context: ContextTypes.DEFAULT_TYPE,
+                              chat_id: int) -> None:
+        user = update.effective_user
+        t = translator(user_language(user.language_code if user else None, self._default))
+        try:
+            await context.bot.send_message(chat_id, t("bot.state.set_aside"))
+            await self._persistence.notice_set_aside(chat_id)
+        except (TelegramError, StorageError) as exc:
+            log.warning("could not tell chat %d its state was set aside: %s", chat_id,
+                        type(exc).__name__)
 
     async def _leave(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         chat = update.effective_chat

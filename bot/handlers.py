@@ -35,6 +35,7 @@ from dialogs.questions import UNKNOWN
 from dialogs.render import pathway_title, question_view
 
 from .chats import LANG_CHOSEN, Chats, ChatState
+from .dbfile import StorageError
 from .gate import Stats
 from .keyboards import (
     LANGUAGE_NAMES,
@@ -378,17 +379,24 @@ class Dialog:
         frames = traceback.extract_tb(error.__traceback__) if error is not None else []
         where = f"{frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno}" if frames else "?"
         update_id = update.update_id if isinstance(update, Update) else None
-        log.error("update %s failed: %s at %s", update_id, type(error).__name__, where)
+        what = type(error).__name__ + (f" ({error})" if isinstance(error, StorageError) else "")
+        log.error("update %s failed: %s at %s", update_id, what, where)
         if not isinstance(update, Update) or isinstance(error, Forbidden):
             return
         chat, user = update.effective_chat, update.effective_user
         if (chat is None or chat.type != ChatType.PRIVATE or user is None
                 or user.id not in self.allowed or context.chat_data is None):
             return
+        if isinstance(error, StorageError):
+            # Nothing of this update was stored: say so, and go back to what is stored.
+            self.chats.roll_back(chat.id, context.chat_data)
         state = self._state(update, context)
-        markup = continue_keyboard(state.conv.step, state.lang) if state.conv else None
         t = translator(state.lang)
-        text = _esc(t("bot.error"))
+        if isinstance(error, StorageError):
+            text, markup = _esc(t("bot.state.not_saved")), None
+        else:
+            markup = continue_keyboard(state.conv.step, state.lang) if state.conv else None
+            text = _esc(t("bot.error"))
         try:
             if update.callback_query is not None:
                 await self.replies.ack(update.callback_query)
