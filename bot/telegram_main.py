@@ -47,7 +47,7 @@ def run_telegram(env_file: str | Path | None = ".env") -> int:
         return _fail(str(exc))
     try:
         _check_data_dir(settings.data_dir)
-    except OSError:
+    except (OSError, ValueError):
         return _fail(f"setting DATA_DIR is not valid: expected {ALLOWED['DATA_DIR']}")
     try:
         lock = lock_data_dir(settings.data_dir)

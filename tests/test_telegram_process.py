@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.settings import ALLOWED
+from bot.settings import ALLOWED, SettingsError, load_settings
 from bot.telegram_main import run_telegram
 from dialogs import engine
 from dialogs.chart_note import chart_note
@@ -266,6 +266,13 @@ def test_a_token_telegram_refuses_one_line_exit_2(tmp_path: Path,
      "setting WEBHOOK_SECRET is not valid"),
     ({"WEBHOOK_PORT": "70000"}, "setting WEBHOOK_PORT is not valid"),
     ({"TELEGRAM_API_BASE_URL": "ftp://x"}, "setting TELEGRAM_API_BASE_URL is not valid"),
+    ({"IDLE_TIMEOUT_HOURS": "inf"}, "setting IDLE_TIMEOUT_HOURS is not valid: expected a number"),
+    ({"IDLE_TIMEOUT_HOURS": "1e309"}, "setting IDLE_TIMEOUT_HOURS is not valid"),
+    ({"IDLE_TIMEOUT_HOURS": "nan"}, "setting IDLE_TIMEOUT_HOURS is not valid"),
+    ({"WEBHOOK_LISTEN": "not-an-address"},
+     "setting WEBHOOK_LISTEN is not valid: expected an IP address"),
+    ({"WEBHOOK_LISTEN": "300.1.1.1"}, "setting WEBHOOK_LISTEN is not valid"),
+    ({"RATE_LIMIT_PER_MINUTE": "1" + "0" * 30}, "setting RATE_LIMIT_PER_MINUTE is not valid"),
 ])
 def test_bad_settings_one_line_exit_2(values: dict[str, str], line: str, tmp_path: Path,
                                       monkeypatch: pytest.MonkeyPatch,
@@ -296,3 +303,43 @@ def test_settings_from_a_dotenv_file_and_an_unusable_data_dir(
     dotenv.write_text("ALLOWED_USER_IDS=1\n")
     assert run_telegram(env_file=dotenv) == 2
     assert capsys.readouterr().err.startswith("setting TELEGRAM_BOT_TOKEN is missing")
+
+
+HOSTILE = ["", " ", "inf", "-inf", "nan", "1e309", "-1", "0", "1" + "0" * 40, "9" * 5000,
+           "ünïcødé", "[1, 2]", '{"a": 1}', "true", "http://[::1", "https://", "../../etc",
+           "1,2,,3", " 12 , 13 ", "0.0.0.0", "::1", "%s%s%n", "$(reboot)"]
+
+
+@pytest.mark.parametrize("name", sorted(ALLOWED))
+def test_no_value_of_any_setting_gives_a_traceback(name: str, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    for other in ALLOWED:
+        monkeypatch.delenv(other, raising=False)
+    base = {"TELEGRAM_BOT_TOKEN": TOKEN, "ALLOWED_USER_IDS": "1", "DATA_DIR": str(tmp_path),
+            "WEBHOOK_SECRET": "abc"}
+    for value in HOSTILE:
+        for key, given in {**base, name: value}.items():
+            monkeypatch.setenv(key, given)
+        try:
+            settings = load_settings(env_file=None)
+        except SettingsError as exc:
+            line = str(exc)
+            assert line.startswith("setting ") and "\n" not in line, (name, value)
+            said, _, allowed = line.partition(": expected ")
+            assert allowed and (not value.strip() or value not in said), (name, value)
+            continue
+        # Accepted: everything derived from it works.
+        assert settings.idle_timeout.total_seconds() > 0
+        assert settings.database.name == "bot.sqlite3"
+        assert isinstance(settings.webhook_path, str)
+
+
+def test_an_unreadable_settings_file_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    for name in ALLOWED:
+        monkeypatch.delenv(name, raising=False)
+    dotenv = tmp_path / ".env"
+    dotenv.write_bytes(b"TELEGRAM_BOT_TOKEN=" + TOKEN.encode() + b"\nDATA_DIR=\xff\xfe\n")
+    assert run_telegram(env_file=dotenv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err and TOKEN not in err
