@@ -16,7 +16,6 @@ from typing import Any
 from telegram import BotCommand, Update
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     BaseRateLimiter,
     PersistenceInput,
@@ -32,6 +31,8 @@ from .chats import Chats
 from .gate import Gate, Stats
 from .handlers import COMMANDS, Dialog
 from .intake import TolerantBot
+from .ordering import PerChatOrder
+from .pacing import ChatPacing
 from .persistence import SqlitePersistence
 from .replies import Replies
 from .settings import Settings
@@ -41,6 +42,10 @@ __all__ = ["ALLOWED_UPDATES", "TelegramBot"]
 
 log = logging.getLogger(__name__)
 
+#: Seconds a Bot API call (but getUpdates) may take to answer. Telegram can take several seconds
+#: under load; PTB's 5 s reported such a send as failed although it arrived.
+SEND_READ_TIMEOUT = 30.0
+STOP_GRACE = 2.0  # seconds a stop waits for replies in a flood wait before giving them up
 STALLED_AFTER = 60.0  # seconds without progress while updates wait: not healthy
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member",
                    "channel_post", "edited_channel_post"]
@@ -51,7 +56,7 @@ class TelegramBot:
 
     ``request``/``get_updates_request`` replace PTB's HTTP transport (tests); ``purge_every`` is
     the seconds between purges of idle conversations (default: a tenth of the idle timeout, at
-    most ten minutes); ``rate_limiter`` replaces the default ``AIORateLimiter(max_retries=3)``.
+    most ten minutes); ``rate_limiter`` replaces the default ``ChatPacing(max_retries=3)``.
     """
 
     def __init__(self, settings: Settings, *, clock: Clock | None = None,
@@ -79,13 +84,18 @@ class TelegramBot:
         if settings.telegram_api_base_url:
             where["base_url"] = settings.telegram_api_base_url
         bot = TolerantBot(settings.telegram_bot_token.get_secret_value(),
-                          request=request or HTTPXRequest(connection_pool_size=256),
+                          allowed=settings.allowed_user_ids,
+                          request=request or HTTPXRequest(
+                              connection_pool_size=256, read_timeout=SEND_READ_TIMEOUT,
+                              write_timeout=SEND_READ_TIMEOUT, connect_timeout=10.0,
+                              pool_timeout=10.0),
                           get_updates_request=get_updates_request or HTTPXRequest(
                               connection_pool_size=1),
-                          rate_limiter=rate_limiter or AIORateLimiter(max_retries=3), **where)
+                          rate_limiter=rate_limiter or ChatPacing(max_retries=3), **where)
         builder: Any = (
             Application.builder()
             .bot(bot)
+            .concurrent_updates(PerChatOrder())
             .persistence(self.persistence)
             .post_init(self._post_init)
             .post_stop(self._post_stop)
@@ -179,11 +189,17 @@ class TelegramBot:
                                                 allowed_updates=ALLOWED_UPDATES)
             yield self
         finally:
+            # Replies waiting out a flood limit are given up after a short grace (they stay
+            # pending and are sent at the next start): a stop never waits for Telegram.
+            abort = getattr(app.bot.rate_limiter, "abort", None)
+            late = asyncio.get_running_loop().call_later(STOP_GRACE, abort) if abort else None
             if server is not None:
                 await server.stop()
             if app.updater.running:
                 await app.updater.stop()
             await app.stop()
+            if late is not None:
+                late.cancel()
             await self._post_stop(app)
             await app.shutdown()
             await self._post_shutdown(app)

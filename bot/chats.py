@@ -11,6 +11,7 @@ A chat's ``chat_data`` holds only what the dialog needs, all JSON:
                  absent while the reply to the last step is not known to have arrived
 ``reply``        the reply to the current step as it is being delivered (see
                  :mod:`bot.replies`): ``{"step", "lang", "at", "settled", "parts", "old"}``
+                 and ``"unsure"`` when a send of it failed but may have arrived
 
 :class:`Chats` also keeps the live :class:`~dialogs.conversation.Conversation` of each chat (on
 its pathway's machine) and when each chat was last active, so idle ones can be closed.

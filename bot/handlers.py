@@ -47,6 +47,7 @@ from .keyboards import (
     menu_keyboard,
     selectable,
 )
+from .pacing import ShuttingDown
 from .replies import Replies
 from .texts import about_text, chart_note_messages, help_text, menu_text
 
@@ -381,8 +382,8 @@ class Dialog:
         update_id = update.update_id if isinstance(update, Update) else None
         what = type(error).__name__ + (f" ({error})" if isinstance(error, StorageError) else "")
         log.error("update %s failed: %s at %s", update_id, what, where)
-        if not isinstance(update, Update) or isinstance(error, Forbidden):
-            return
+        if not isinstance(update, Update) or isinstance(error, Forbidden | ShuttingDown):
+            return  # nobody to tell, or no way to tell them now
         chat, user = update.effective_chat, update.effective_user
         if (chat is None or chat.type != ChatType.PRIVATE or user is None
                 or user.id not in self.allowed or context.chat_data is None):

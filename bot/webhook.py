@@ -57,7 +57,7 @@ class _Updates(_Quiet):
             log.error("a webhook request that is not JSON was refused")
             self._json(400, {"ok": False, "description": "the body is not JSON"})
             return
-        update = read_update(raw, self.bot)
+        update = read_update(raw, self.bot, self.bot.allowed)
         if update is not None:
             await self.queue.put(update)
         self._json(200, {"ok": True})
