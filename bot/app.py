@@ -23,18 +23,20 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
+from dialogs import engine
 from dialogs.clock import Clock, SystemClock
 from dialogs.engine import Step
 from dialogs.i18n import LANGUAGES, translator
 
 from .chats import Chats
+from .dbfile import StorageError
 from .gate import Gate, Stats
 from .handlers import COMMANDS, Dialog
 from .intake import TolerantBot
 from .ordering import PerChatOrder
 from .pacing import ChatPacing
 from .persistence import SqlitePersistence
-from .replies import Replies
+from .replies import HELD, UNSURE, Replies
 from .settings import Settings
 from .webhook import WebhookServer
 
@@ -106,7 +108,8 @@ class TelegramBot:
         gate = Gate(self.persistence, settings.allowed_user_ids, settings.rate_limit_per_minute,
                     settings.default_language, self.stats)
         self.application.add_handler(TypeHandler(Update, gate), group=-1)
-        Dialog(self.chats, Replies(self.chats, self.clock), self.stats,
+        self.replies = Replies(self.chats, self.clock)
+        Dialog(self.chats, self.replies, self.stats,
                settings.allowed_user_ids).register(self.application)
 
     # --- life cycle (run_polling/run_webhook call these; tests use running()) ----------------
@@ -143,6 +146,30 @@ class TelegramBot:
         except TelegramError as exc:
             log.warning("could not set the command menu: %s", type(exc).__name__)
 
+    async def resume_pending(self) -> int:
+        """Send the replies that were stored but never arrived (the process stopped between
+        storing an answer and delivering its reply), before any new update is taken."""
+        app = self.application
+        pending = [c for c, data in app.chat_data.items() if self.chats.reply_pending(data)]
+        sent = 0
+        for chat_id in pending:
+            data = app.chat_data[chat_id]
+            state = self.chats.open(chat_id, data, str(data.get("lang", "")) or None)
+            if state.conv is None or state.reply is None:
+                continue
+            if not state.reply.get(HELD):  # the process may have died just after sending it
+                state.reply[UNSURE] = True
+            try:
+                await self.replies.show(app.bot, state, engine.current(state.conv),
+                                        keep_toggles=True, resume=True)
+                sent += 1
+            except (TelegramError, StorageError) as exc:  # it stays pending: a press resumes it
+                log.warning("chat %d: the pending reply could not be sent at start: %s",
+                            chat_id, type(exc).__name__)
+        if pending:
+            log.info("sent %d of %d pending repl(ies) at start", sent, len(pending))
+        return sent
+
     async def purge(self) -> int:
         """Delete conversations idle longer than the idle timeout, stored and in memory."""
         purged = await self.persistence.purge_idle()
@@ -176,6 +203,7 @@ class TelegramBot:
         assert app.updater is not None
         server: WebhookServer | None = None
         try:
+            await self.resume_pending()
             if webhook:
                 assert settings.webhook_url and settings.webhook_secret is not None
                 secret = settings.webhook_secret.get_secret_value()

@@ -93,6 +93,12 @@ class Chats:
         self._since = clock.now()
 
     # --- loading ------------------------------------------------------------------------------
+    @staticmethod
+    def reply_pending(data: dict[str, Any]) -> bool:
+        """A reply was stored for the chat's dialog but is not known to have arrived."""
+        return (isinstance(data.get(CONV), dict) and data.get(MSG) is None
+                and isinstance(data.get(REPLY), dict))
+
     def open(self, chat_id: int, data: dict[str, Any], language_code: str | None) -> ChatState:
         """The chat's state for one update; resumes its conversation after a restart."""
         self._active[chat_id] = self._clock.now()

@@ -18,7 +18,9 @@ between) without the parts that did arrive, and the old keyboards are closed. Un
 has arrived, presses on those old keyboards are stale. A failing send reaches the error handler.
 A send that failed without an answer (a timeout, a dropped connection) may have arrived all the
 same: the record says so (``unsure``), and the resent reply is headed "if you already see it
-above, ignore this copy" instead of claiming it was lost.
+above, ignore this copy" instead of claiming it was lost. So is a reply found pending when the
+bot starts (it may have died just after sending it), unless it was ``held``: the bot stopped
+before sending it.
 """
 
 from __future__ import annotations
@@ -43,13 +45,15 @@ from dialogs.render import question_view, refusal_text
 from .chats import Chats, ChatState
 from .dbfile import StorageError
 from .keyboards import advice_keyboard, question_keyboard
+from .pacing import ShuttingDown
 from .texts import LIMIT, advice_messages, pack, question_messages
 
-__all__ = ["Replies", "reply_record"]
+__all__ = ["HELD", "UNSURE", "Replies", "reply_record"]
 
 log = logging.getLogger(__name__)
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 UNSURE = "unsure"  # in the reply record: a send failed in a way that it may still have arrived
+HELD = "held"  # in the reply record: the bot stopped before sending it
 
 
 def _may_have_arrived(exc: NetworkError) -> bool:
@@ -195,11 +199,13 @@ class Replies:
                 text = "ℹ️ " + html.escape(notice, quote=False) + "\n\n" + text
             try:
                 sent = await self._send_one(bot, state.chat_id, text, markup if last else None)
-            except NetworkError as exc:
-                if _may_have_arrived(exc):  # a resend will say so
+            except (NetworkError, ShuttingDown) as exc:
+                if isinstance(exc, ShuttingDown):
+                    state.reply[HELD] = True  # certainly not sent: resent without a notice
+                elif _may_have_arrived(exc):  # a resend will say so
                     state.reply[UNSURE] = True
-                    with suppress(StorageError):
-                        await self.chats.save(state)
+                with suppress(StorageError):
+                    await self.chats.save(state)
                 raise
             state.reply["parts"] = i + 1
             if not last:

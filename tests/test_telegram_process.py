@@ -343,3 +343,41 @@ def test_an_unreadable_settings_file_is_one_line(tmp_path: Path, monkeypatch: py
     assert run_telegram(env_file=dotenv) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err and TOKEN not in err
+
+
+def test_sigterm_during_a_flood_wait_stops_at_once_and_the_reply_comes_at_restart(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The next question gets a 429 with retry_after 25: SIGTERM still stops the bot within
+    5 s; the question stays pending and is sent when the bot starts again, without a press."""
+    fast_http(monkeypatch)
+    data_dir, log = tmp_path / "data", tmp_path / "stderr.log"
+    api = FakeBotApi()
+    title = pathway_title("spine.alarm", "en")
+    with FakeBotApiServer(api, token=TOKEN) as server:
+        env = env_for(data_dir, server.base_url)
+        process = spawn(env, tmp_path, log)
+        try:
+            api.push_command(USER, USER, "start")
+            wait(api, lambda: api.last_reply_markup(USER) is not None, "the menu")
+            api.inject("sendMessage", "429", retry_after=25)
+            press(api, title)
+            wait(api, lambda: bool(api.faults), "the flood wait")
+            asked = len(api.messages_to(USER))
+            started = time.monotonic()
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=15) == 0
+            assert time.monotonic() - started < 5
+            assert len(api.messages_to(USER)) == asked  # not sent: it waits for the restart
+            assert stored_step(data_dir) == 0  # the choice is kept
+
+            process = spawn(env, tmp_path, log)
+            wait(api, lambda: len(api.messages_to(USER)) > asked, "the pending question")
+            question = api.messages_to(USER)[-1]
+            assert title in question and not question.startswith("ℹ️")  # surely not sent before
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=15) == 0
+        finally:
+            if process.poll() is None:
+                process.kill()
+    text = log.read_text()
+    assert "sent 1 of 1 pending repl(ies) at start" in text and TOKEN.split(":")[1] not in text
