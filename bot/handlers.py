@@ -46,6 +46,7 @@ from .keyboards import (
     language_keyboard,
     menu_keyboard,
     selectable,
+    switch_keyboard,
 )
 from .pacing import ShuttingDown
 from .replies import Replies
@@ -203,7 +204,24 @@ class Dialog:
         state = self._state(update, context)
         assert update.message is not None and update.message.text is not None
         name = update.message.text.split()[0].lstrip("/").split("@")[0].lower()
-        await self._start_pathway(context, state, CALCULATORS[name])
+        pathway = CALCULATORS[name]
+        if not await self._asked_to_switch(context, state, pathway):
+            await self._start_pathway(context, state, pathway)
+
+    async def _asked_to_switch(self, context: ContextTypes.DEFAULT_TYPE, state: ChatState,
+                               pathway: str, query: Any = None) -> bool:
+        """In the middle of a dialog, starting another would delete its answers: ask first
+        (True). Nothing changes until the user chooses."""
+        if state.conv is None or engine.current(state.conv).done:
+            return False
+        await self.replies.ack(query)
+        t = translator(state.lang)
+        # i18n: {current} is the pathway in progress, {new} the one the user asked for
+        text = t("bot.state.switch_confirm", current=pathway_title(state.conv.pathway, state.lang),
+                 new=pathway_title(pathway, state.lang))
+        await self.replies.send(context.bot, state.chat_id, [_esc(text)],
+                                switch_keyboard(state.conv.step, MENU.index(pathway), state.lang))
+        return True
 
     async def flowchart(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         state = self._state(update, context)
@@ -265,11 +283,15 @@ class Dialog:
         message = query.message if isinstance(query.message, Message) else None
         if press is None or message is None:
             await self._closed(query, state)
-        elif press.kind == "m":
+        elif press.kind in "my":
             assert press.index is not None
             pathway = MENU[press.index]
-            await self._start_pathway(context, state, pathway, pressed=message, query=query,
-                                      echo=pathway_title(pathway, state.lang))
+            confirmed = press.kind == "y"
+            if confirmed and state.conv is not None and press.step != state.conv.step:
+                await self._closed(query, state)  # the dialog moved on since it was asked
+            elif confirmed or not await self._asked_to_switch(context, state, pathway, query):
+                await self._start_pathway(context, state, pathway, pressed=message,
+                                          query=query, echo=pathway_title(pathway, state.lang))
         elif press.kind == "n":
             await self.replies.ack(query)
             await self.replies.send(context.bot, state.chat_id,
@@ -279,6 +301,13 @@ class Dialog:
             await self._choose_language(context, state, press, message, query)
         else:
             await self._dialog_press(context, state, press, message, query)
+
+    async def _expired(self, context: ContextTypes.DEFAULT_TYPE, state: ChatState,
+                       query: Any) -> None:
+        """A button of a dialog that is gone (ended, or deleted after the idle timeout)."""
+        t = translator(state.lang)
+        await self.replies.ack(query)
+        await self._say(context, state, t("bot.state.expired"), menu=True)
 
     async def _closed(self, query: Any, state: ChatState) -> None:
         t = translator(state.lang)
@@ -312,7 +341,10 @@ class Dialog:
             current_msg = message.message_id == state.msg
         else:  # its message id is not known yet; the keyboards it replaces are stale
             current_msg = message.message_id not in self.replies.old_keyboards(state)
-        if conv is None or press.step != conv.step or not (current_msg or press.kind == "c"):
+        if conv is None:
+            await self._expired(context, state, query)
+            return
+        if press.step != conv.step or not (current_msg or press.kind == "c"):
             await self._closed(query, state)
             if conv is not None and not arrived:
                 # The reply to the last step never arrived (e.g. a restart in between).

@@ -640,7 +640,11 @@ def check_update(update_id: int, pushed: Pushed, seen: Seen | None, calls: list[
             problems.append(f"{where}: press answered {len(answers)} times")
         press = decode(seen.data)
         stale = press is None or (press.kind in "atdbrsc" and press.step != seen.pre_step)
-        if stale and answers and answers[0].params.get("text") not in both("bot.closed"):
+        gone = press is not None and press.kind in "atdbrsc" and seen.pre_step is None
+        if gone and not any(c.params.get("text") in both("bot.state.expired") for c in sends):
+            problems.append(f"{where}: press on a dialog that is gone not told so")
+        if (stale and not gone and answers
+                and answers[0].params.get("text") not in both("bot.closed")):
             problems.append(f"{where}: stale or forged press {seen.data!r} not closed")
         if stale and seen.post_step != seen.pre_step:
             problems.append(f"{where}: stale or forged press {seen.data!r} changed the dialog")
