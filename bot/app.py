@@ -33,6 +33,7 @@ from .dbfile import StorageError
 from .gate import Gate, Stats
 from .handlers import COMMANDS, Dialog
 from .intake import TolerantBot
+from .metrics import Latency, MetricsServer, render
 from .ordering import PerChatOrder
 from .pacing import ChatPacing
 from .persistence import SqlitePersistence
@@ -76,6 +77,7 @@ class TelegramBot:
         self.persistence.store_data = PersistenceInput(bot_data=False, chat_data=True,
                                                        user_data=False, callback_data=False)
         self.stats = Stats()
+        self.latency = Latency()
         self.chats = Chats(self.persistence, self.clock, settings.default_language,
                            settings.idle_timeout)
         self.purge_every = purge_every or max(
@@ -97,7 +99,7 @@ class TelegramBot:
         builder: Any = (
             Application.builder()
             .bot(bot)
-            .concurrent_updates(PerChatOrder())
+            .concurrent_updates(PerChatOrder(observe=self.latency.observe))
             .persistence(self.persistence)
             .post_init(self._post_init)
             .post_stop(self._post_stop)
@@ -202,7 +204,11 @@ class TelegramBot:
         await app.start()
         assert app.updater is not None
         server: WebhookServer | None = None
+        metrics: MetricsServer | None = None
         try:
+            if settings.metrics_port:
+                metrics = MetricsServer(self.metrics_text, self.health)
+                metrics.start("127.0.0.1", settings.metrics_port)
             await self.resume_pending()
             if webhook:
                 assert settings.webhook_url and settings.webhook_secret is not None
@@ -221,8 +227,9 @@ class TelegramBot:
             # pending and are sent at the next start): a stop never waits for Telegram.
             abort = getattr(app.bot.rate_limiter, "abort", None)
             late = asyncio.get_running_loop().call_later(STOP_GRACE, abort) if abort else None
-            if server is not None:
-                await server.stop()
+            for service in (server, metrics):
+                if service is not None:
+                    await service.stop()
             if app.updater.running:
                 await app.updater.stop()
             await app.stop()
@@ -233,6 +240,17 @@ class TelegramBot:
             await self._post_shutdown(app)
 
     # --- inspection -----------------------------------------------------------------------------
+    def metrics_text(self) -> str:
+        app = self.application
+        pending = sum(1 for data in app.chat_data.values() if self.chats.reply_pending(data))
+        return render(self.stats, self.latency, {
+            "up": (float(app.running), "1 while the bot is serving"),
+            "updates_waiting": (app.update_queue.qsize(), "updates fetched, not yet handled"),
+            "replies_pending": (pending, "replies stored but not known to have arrived"),
+            "seconds_since_last_update": (round(self.stats.since_progress(), 1),
+                                          "since an update was last taken up"),
+        })
+
     def health(self) -> tuple[bool, dict[str, Any]]:
         """Serving, and not stalled: updates are waiting but none was handled for a minute."""
         app = self.application

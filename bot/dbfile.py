@@ -14,7 +14,7 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-__all__ = ["StorageError", "backup", "open_checked", "storage_error"]
+__all__ = ["StorageError", "backup", "integrity_problem", "open_checked", "storage_error"]
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ def _connect(path: Path) -> sqlite3.Connection:
                            timeout=BUSY_TIMEOUT)
 
 
-def _problem(path: Path) -> str | None:
+def integrity_problem(path: Path) -> str | None:
     """Why the database at ``path`` cannot be used as it is, or None."""
     try:
         conn = _connect(path)
@@ -60,7 +60,7 @@ def _problem(path: Path) -> str | None:
 
 def open_checked(path: Path) -> sqlite3.Connection:
     """A connection to ``path`` after an integrity check; a damaged file is moved aside first."""
-    if path.exists() and (problem := _problem(path)) is not None:
+    if path.exists() and (problem := integrity_problem(path)) is not None:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         aside = path.with_name(f"{path.name}.damaged-{stamp}")
         for suffix in ("", "-wal", "-shm"):

@@ -43,6 +43,7 @@ ALLOWED: dict[str, str] = {
     "WEBHOOK_SECRET": "1-256 characters A-Z a-z 0-9 _ -, required when WEBHOOK_URL is set",
     "WEBHOOK_LISTEN": "an IP address to listen on, e.g. 127.0.0.1 or 0.0.0.0",
     "WEBHOOK_PORT": "a port number 1-65535",
+    "METRICS_PORT": "a port number 1-65535 for /metrics and /healthz on 127.0.0.1 (empty: off)",
 }
 
 
@@ -72,6 +73,7 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
 
     @field_validator("telegram_bot_token")
     @classmethod

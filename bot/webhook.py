@@ -21,7 +21,8 @@ import tornado.web
 
 from .intake import read_update
 
-__all__ = ["HEALTH_PATH", "WebhookServer"]
+__all__ = ["HEALTH_PATH", "Health", "HealthHandler", "HttpService", "QuietHandler",
+           "WebhookServer"]
 
 log = logging.getLogger(__name__)
 
@@ -30,58 +31,53 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 Health = Callable[[], tuple[bool, dict[str, Any]]]
 
 
-class _Quiet(tornado.web.RequestHandler):
+class QuietHandler(tornado.web.RequestHandler):
     def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
         """Never tornado's default (the request with its headers, i.e. the secret token)."""
         if not isinstance(value, tornado.web.HTTPError):
             log.error("webhook request failed: %s", typ.__name__ if typ else "?")
 
-    def _json(self, status: int, body: dict[str, Any]) -> None:
+    def json(self, status: int, body: dict[str, Any]) -> None:
         self.set_status(status)
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps(body))
 
 
-class _Updates(_Quiet):
+class _Updates(QuietHandler):
     def initialize(self, bot: Any, queue: asyncio.Queue[object], secret: str) -> None:
         self.bot, self.queue, self.secret = bot, queue, secret
 
     async def post(self) -> None:
         given = self.request.headers.get(SECRET_HEADER, "")
         if not hmac.compare_digest(given.encode(), self.secret.encode()):
-            self._json(403, {"ok": False})
+            self.json(403, {"ok": False})
             return
         try:
             raw = json.loads(self.request.body)
         except ValueError:
             log.error("a webhook request that is not JSON was refused")
-            self._json(400, {"ok": False, "description": "the body is not JSON"})
+            self.json(400, {"ok": False, "description": "the body is not JSON"})
             return
         update = read_update(raw, self.bot, self.bot.allowed)
         if update is not None:
             await self.queue.put(update)
-        self._json(200, {"ok": True})
+        self.json(200, {"ok": True})
 
 
-class _Health(_Quiet):
+class HealthHandler(QuietHandler):
     def initialize(self, health: Health) -> None:
         self.health = health
 
     def get(self) -> None:
         ok, details = self.health()
-        self._json(200 if ok else 503, {"ok": ok, **details})
+        self.json(200 if ok else 503, {"ok": ok, **details})
 
 
-class WebhookServer:
-    """Serves ``/<path>`` (updates, POST) and :data:`HEALTH_PATH` on ``listen:port``."""
+class HttpService:
+    """A tornado HTTP server for ``handlers`` that logs no requests."""
 
-    def __init__(self, path: str, bot: Any, queue: asyncio.Queue[object], secret: str,
-                 health: Health) -> None:
-        app = tornado.web.Application([
-            (HEALTH_PATH, _Health, {"health": health}),
-            ("/" + path.strip("/") + "/?", _Updates,
-             {"bot": bot, "queue": queue, "secret": secret}),
-        ], log_function=lambda handler: None)
+    def __init__(self, handlers: list[Any]) -> None:
+        app = tornado.web.Application(handlers, log_function=lambda handler: None)
         self._server = tornado.httpserver.HTTPServer(app)
 
     def start(self, listen: str, port: int) -> None:
@@ -90,3 +86,15 @@ class WebhookServer:
     async def stop(self) -> None:
         self._server.stop()
         await self._server.close_all_connections()
+
+
+class WebhookServer(HttpService):
+    """Serves ``/<path>`` (updates, POST) and :data:`HEALTH_PATH` on ``listen:port``."""
+
+    def __init__(self, path: str, bot: Any, queue: asyncio.Queue[object], secret: str,
+                 health: Health) -> None:
+        super().__init__([
+            (HEALTH_PATH, HealthHandler, {"health": health}),
+            ("/" + path.strip("/") + "/?", _Updates,
+             {"bot": bot, "queue": queue, "secret": secret}),
+        ])
