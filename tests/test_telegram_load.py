@@ -5,13 +5,19 @@ may have arrived is resent with a notice saying so; a stop never waits out a flo
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from bot.app import TelegramBot
 from bot.gate import REFUSALS_PER_MINUTE
 from dialogs.i18n import translator
 from dialogs.render import pathway_title
+from tests.fakes import FakeBotApi
+from tests.fakes.botapi_core import FaultKind
 from tests.load_scenarios import fairness_wait, stranger_flood_wait
 from tests.telegram_support import USER, Clinician, fast_http, http_bot, offline_bot, until
 
@@ -61,17 +67,25 @@ def test_refusals_are_sent_within_a_budget(tmp_path: Path) -> None:
     asyncio.run(scenario())
 
 
+@asynccontextmanager
+async def alarm_started(tmp_path: Path, fault: FaultKind, **details: Any
+                        ) -> AsyncIterator[tuple[FakeBotApi, TelegramBot, Clinician]]:
+    """Over HTTP: /start, then the alarm check chosen with ``fault`` on its first question."""
+    async with http_bot(tmp_path) as (api, bot):
+        me = Clinician(api, bot)
+        await me.command("start")
+        api.inject("sendMessage", fault, **details)
+        await me.press(pathway_title("spine.alarm", "en"))
+        yield api, bot, me
+
+
 def test_a_slow_send_is_not_reported_lost(tmp_path: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """Telegram answering after 6 s (PTB's default read timeout is 5 s)."""
     fast_http(monkeypatch)
 
     async def scenario() -> None:
-        async with http_bot(tmp_path) as (api, bot):
-            me = Clinician(api, bot)
-            await me.command("start")
-            api.inject("sendMessage", "slow", delay=6)
-            await me.press(pathway_title("spine.alarm", "en"))
+        async with alarm_started(tmp_path, "slow", delay=6) as (api, bot, _):
             assert bot.stats.errors == 0
             assert api.messages_to(USER).count(api.messages_to(USER)[-1]) == 1
             assert EN("bot.error") not in api.messages_to(USER)
@@ -84,11 +98,8 @@ def test_a_reply_that_may_have_arrived_is_resent_saying_so(tmp_path: Path,
     fast_http(monkeypatch)
 
     async def scenario() -> None:
-        async with http_bot(tmp_path) as (api, bot):
-            me = Clinician(api, bot)
-            await me.command("start")
-            api.inject("sendMessage", "drop")  # delivered, but the answer to the call is lost
-            await me.press(pathway_title("spine.alarm", "en"))
+        # "drop": delivered, but the answer to the call is lost
+        async with alarm_started(tmp_path, "drop") as (api, _, me):
             assert api.messages_to(USER)[-1] == EN("bot.error")
             question = api.messages_to(USER)[-2]
             await me.press(EN("bot.button.continue"))

@@ -51,6 +51,19 @@ def spawn(env: dict[str, str], cwd: Path, log: Path) -> subprocess.Popen[bytes]:
                                 stderr=stderr)
 
 
+def spawn_at_menu(api: FakeBotApi, env: dict[str, str], cwd: Path,
+                  log: Path) -> subprocess.Popen[bytes]:
+    """``python -m bot`` started and showing the menu after /start."""
+    process = spawn(env, cwd, log)
+    try:
+        api.push_command(USER, USER, "start")
+        wait(api, lambda: api.last_reply_markup(USER) is not None, "the menu")
+    except BaseException:
+        process.kill()
+        raise
+    return process
+
+
 def shown_step(api: FakeBotApi) -> int | None:
     """The step carried by the keyboard of the bot's latest message with one."""
     markup = api.last_reply_markup(USER) or {}
@@ -94,10 +107,8 @@ def test_sigkill_mid_dialog_and_restart_loses_no_answer(tmp_path: Path,
 
     with FakeBotApiServer(api, token=TOKEN) as server:
         env = env_for(data_dir, server.base_url)
-        first = spawn(env, tmp_path, log)
+        first = spawn_at_menu(api, env, tmp_path, log)
         try:
-            api.push_command(USER, USER, "start")
-            wait(api, lambda: api.last_reply_markup(USER) is not None, "the menu")
             press(api, pathway_title(pathway, "en"))
             wait(api, lambda: shown_step(api) == 0, "the first question")
             api.push_text(USER, USER, SECRET_TEXT)  # refused; must never reach a log
@@ -352,10 +363,8 @@ def test_sigterm_during_a_flood_wait_stops_at_once_and_the_reply_comes_at_restar
     title = pathway_title("spine.alarm", "en")
     with FakeBotApiServer(api, token=TOKEN) as server:
         env = env_for(data_dir, server.base_url)
-        process = spawn(env, tmp_path, log)
+        process = spawn_at_menu(api, env, tmp_path, log)
         try:
-            api.push_command(USER, USER, "start")
-            wait(api, lambda: api.last_reply_markup(USER) is not None, "the menu")
             api.inject("sendMessage", "429", retry_after=25)
             press(api, title)
             wait(api, lambda: bool(api.faults), "the flood wait")
