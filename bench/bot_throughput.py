@@ -5,7 +5,8 @@ answers at once from an in-memory Bot API fake). ``chats`` simulated clinicians 
 (the NESMS calculator: a command and five typed answers) concurrently, in waves: every chat sends
 its next answer once the bot has answered all chats' previous ones. The echo bot gets the same
 number of text updates from the same chats. Per-update service time is the time spent in
-``Application.process_update`` (handlers, persistence writes, fake API calls).
+``Application.process_update`` (handlers, persistence writes, fake API calls); per-update reply
+time is what a user waits, from the push until the reply reached the fake.
 """
 
 from __future__ import annotations
@@ -42,35 +43,43 @@ def _timed(app: Application[Any, Any, Any, Any, Any, Any], into: list[float]) ->
     app.process_update = process_update  # type: ignore[method-assign]
 
 
-async def _waves(api: FakeBotApi, chats: int, send: Callable[[int, str], object]) -> float:
-    """Push SCRIPT in waves over all chats; returns the seconds until the last wave is answered."""
+async def _waves(api: FakeBotApi, chats: int, send: Callable[[int, str], object],
+                 waits: list[float]) -> float:
+    """Push SCRIPT in waves over all chats; returns the seconds until the last wave is answered
+    and adds to ``waits`` each update's reply time (from its push until its reply reached the
+    fake, to within a millisecond): what a user waits, queueing included."""
     counted = 0
     replies: dict[int, int] = {}
+    pushed: dict[int, float] = {}
 
     def count() -> None:
         nonlocal counted
+        now = time.perf_counter()
         for method, params in api.sent[counted:]:
             if method == "sendMessage":
                 chat = int(params["chat_id"])
                 replies[chat] = replies.get(chat, 0) + 1
+                if chat in pushed:
+                    waits.append(now - pushed.pop(chat))
         counted = len(api.sent)
 
     start = time.perf_counter()
     for step, text in enumerate(SCRIPT, 1):
         for chat in range(1, chats + 1):
             send(chat, text)
+            pushed[chat] = time.perf_counter()
         while True:
             count()
             if all(replies.get(c, 0) >= step for c in range(1, chats + 1)):
                 break
-            await asyncio.sleep(0.005)
+            await asyncio.sleep(0.001)
     return time.perf_counter() - start
 
 
 async def _run(api: FakeBotApi, chats: int, running: AbstractAsyncContextManager[Any],
-               send: Callable[[int, str], object]) -> float:
+               send: Callable[[int, str], object], waits: list[float]) -> float:
     async with running:
-        return await _waves(api, chats, send)
+        return await _waves(api, chats, send, waits)
 
 
 def _send_to_bot(api: FakeBotApi) -> Callable[[int, str], object]:
@@ -84,15 +93,16 @@ def _send_to_bot(api: FakeBotApi) -> Callable[[int, str], object]:
 REPLY_CALLS = ("sendMessage", "editMessageText", "editMessageReplyMarkup", "answerCallbackQuery")
 
 
-async def _bot(chats: int, data_dir: Path) -> tuple[float, list[float], int]:
-    """Seconds, per-update service times, and the Bot API calls made to answer the updates."""
+async def _bot(chats: int, data_dir: Path) -> tuple[float, list[float], list[float], int]:
+    """Seconds, per-update service and reply times, and the Bot API calls made to answer."""
     api = FakeBotApi()
     bot = make_bot(api, data_dir, allowed_user_ids=frozenset(range(1, chats + 1)),
                    rate_limit_per_minute=10_000)
     timings: list[float] = []
+    waits: list[float] = []
     _timed(bot.application, timings)
-    seconds = await _run(api, chats, bot.running(), _send_to_bot(api))
-    return seconds, timings, sum(1 for method, _ in api.calls if method in REPLY_CALLS)
+    seconds = await _run(api, chats, bot.running(), _send_to_bot(api), waits)
+    return seconds, timings, waits, sum(1 for method, _ in api.calls if method in REPLY_CALLS)
 
 
 class _EchoRunning:
@@ -112,7 +122,8 @@ class _EchoRunning:
         await self.app.shutdown()
 
 
-async def _echo(chats: int, *, close_previous: bool = False) -> tuple[float, list[float]]:
+async def _echo(chats: int, *,
+                close_previous: bool = False) -> tuple[float, list[float], list[float]]:
     """A bare echo bot; with ``close_previous`` it makes the same Bot API calls per typed
     answer as the bot (send the reply with a button, take the button off the previous reply)."""
     api = FakeBotApi()
@@ -135,11 +146,12 @@ async def _echo(chats: int, *, close_previous: bool = False) -> tuple[float, lis
 
     app.add_handler(MessageHandler(filters.TEXT, echo))
     timings: list[float] = []
+    waits: list[float] = []
     _timed(app, timings)
     send: Callable[[int, str], object] = lambda chat, text: api.push_text(  # noqa: E731
         chat, chat, text.lstrip("/"))
-    seconds = await _run(api, chats, _EchoRunning(app), send)
-    return seconds, timings
+    seconds = await _run(api, chats, _EchoRunning(app), send, waits)
+    return seconds, timings, waits
 
 
 def _p99_ms(values: list[float]) -> float:
@@ -150,9 +162,9 @@ def _p99_ms(values: list[float]) -> float:
 def bench_bot(chats: int = 1000) -> dict[str, Any]:
     updates = chats * len(SCRIPT)
     with tempfile.TemporaryDirectory() as tmp:
-        bot_seconds, bot_times, bot_calls = asyncio.run(_bot(chats, Path(tmp)))
-    echo_seconds, echo_times = asyncio.run(_echo(chats))
-    same_seconds, _ = asyncio.run(_echo(chats, close_previous=True))
+        bot_seconds, bot_times, bot_waits, bot_calls = asyncio.run(_bot(chats, Path(tmp)))
+    echo_seconds, echo_times, _ = asyncio.run(_echo(chats))
+    same_seconds, _, same_waits = asyncio.run(_echo(chats, close_previous=True))
     bot_rate, echo_rate = updates / bot_seconds, updates / echo_seconds
     same_rate = updates / same_seconds
     return {
@@ -167,5 +179,12 @@ def bench_bot(chats: int = 1000) -> dict[str, Any]:
         "bot_p99_ms": _p99_ms(bot_times),
         "bot_median_ms": round(1000 * statistics.median(bot_times), 2),
         "echo_p99_ms": _p99_ms(echo_times),
+        # What a user waits (push to reply, queueing included), against the echo bot making
+        # the same calls. The bot handles chats concurrently, so its process_update times
+        # above include the time spent interleaved with other chats; the echo bot's do not.
+        "bot_reply_median_ms": round(1000 * statistics.median(bot_waits), 1),
+        "bot_reply_p99_ms": _p99_ms(bot_waits),
+        "echo_same_calls_reply_median_ms": round(1000 * statistics.median(same_waits), 1),
+        "echo_same_calls_reply_p99_ms": _p99_ms(same_waits),
     }
 

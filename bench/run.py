@@ -23,6 +23,9 @@ sys.path.insert(0, str(ROOT))
 
 import yaml  # noqa: E402
 
+# Imported here, not inside a part: a harness that cannot be imported fails the run at once.
+from bench.bot_throughput import bench_bot  # noqa: E402
+from bench.load import bench_load  # noqa: E402
 from dialogs import engine  # noqa: E402
 from dialogs.render import question_view  # noqa: E402
 from logic.advice import advise  # noqa: E402
@@ -146,22 +149,31 @@ def main() -> int:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--quick", action="store_true", help="fewer rounds (a smoke run)")
     args = parser.parse_args()
+    parts: list[tuple[str, Callable[[], dict[str, Any]]]] = [
+        ("advise", lambda: bench_advise(200 if args.quick else 2000)),
+        ("dialog counts", bench_dialog_counts),
+        ("state", bench_state),
+        ("bot throughput", lambda: bench_bot(chats=100 if args.quick else 1000)),
+        ("load", lambda: bench_load(strangers=500 if args.quick else 2000)),
+    ]
     results: dict[str, Any] = {"machine": machine()}
-    results |= bench_advise(200 if args.quick else 2000)
-    results |= bench_dialog_counts()
-    results |= bench_state()
-    try:
-        from bench.bot_throughput import bench_bot
-    except ImportError:  # pragma: no cover - the bot harness lives beside this file
-        pass
-    else:
-        results |= bench_bot(chats=100 if args.quick else 1000)
+    failed: list[str] = []
+    for name, part in parts:
+        try:
+            results |= part()
+        except Exception as exc:  # report every part that cannot run, and fail the run
+            failed.append(name)
+            print(f"bench part {name!r} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
     if args.json:
         print(json.dumps(results))
     else:
         width = max(len(k) for k in results)
         for key, value in results.items():
             print(f"{key:<{width}}  {value}")
+    if failed:
+        print(f"FAILED: {len(failed)} bench part(s) could not run: {', '.join(failed)}",
+              file=sys.stderr)
+        return 1
     return 0
 
 

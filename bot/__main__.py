@@ -1,6 +1,8 @@
 """``python -m bot``: the Telegram bot when TELEGRAM_BOT_TOKEN is set, else the console chat.
 
-``python -m bot console [--jsonl] [--lang nl|en] [--pathway P]`` always opens the console.
+``python -m bot console [--jsonl] [--lang nl|en] [--pathway P]`` always opens the console;
+``python -m bot backup PATH`` copies the database and ``python -m bot check`` checks the settings,
+the database and the token (see :mod:`bot.operations`).
 """
 
 from __future__ import annotations
@@ -8,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from dotenv import dotenv_values
 
@@ -24,7 +27,19 @@ def main(argv: list[str] | None = None) -> int:
     con.add_argument("--jsonl", action="store_true", help="one JSON object per line each way")
     con.add_argument("--lang", choices=LANGUAGES, default=None)
     con.add_argument("--pathway", choices=MENU, default=None)
+    back = sub.add_parser("backup", help="a consistent copy of the database, also while running")
+    back.add_argument("path", type=Path, help="the new file to write")
+    sub.add_parser("check", help="check the settings, the database and the token; exit 0 if "
+                                  "all is well, 1 if a service is not usable, 2 if a setting is")
     args = parser.parse_args(argv)
+    if args.command == "backup":
+        from .operations import backup_command
+
+        return backup_command(args.path)
+    if args.command == "check":
+        from .operations import check_command
+
+        return check_command()
     token = (os.environ.get("TELEGRAM_BOT_TOKEN")
              or dotenv_values(".env").get("TELEGRAM_BOT_TOKEN") or "").strip()
     if args.command is None and token:

@@ -16,29 +16,40 @@ from typing import Any
 from telegram import BotCommand, Update
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     BaseRateLimiter,
     PersistenceInput,
     TypeHandler,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
+from dialogs import engine
 from dialogs.clock import Clock, SystemClock
 from dialogs.engine import Step
 from dialogs.i18n import LANGUAGES, translator
 
 from .chats import Chats
+from .dbfile import StorageError
 from .gate import Gate, Stats
 from .handlers import COMMANDS, Dialog
+from .intake import TolerantBot
+from .metrics import Latency, MetricsServer, render
+from .ordering import PerChatOrder
+from .pacing import ChatPacing
 from .persistence import SqlitePersistence
-from .replies import Replies
+from .replies import HELD, UNSURE, Replies
 from .settings import Settings
+from .webhook import WebhookServer
 
 __all__ = ["ALLOWED_UPDATES", "TelegramBot"]
 
 log = logging.getLogger(__name__)
 
+#: Seconds a Bot API call (but getUpdates) may take to answer. Telegram can take several seconds
+#: under load; PTB's 5 s reported such a send as failed although it arrived.
+SEND_READ_TIMEOUT = 30.0
+STOP_GRACE = 2.0  # seconds a stop waits for replies in a flood wait before giving them up
+STALLED_AFTER = 60.0  # seconds without progress while updates wait: not healthy
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member",
                    "channel_post", "edited_channel_post"]
 
@@ -48,7 +59,7 @@ class TelegramBot:
 
     ``request``/``get_updates_request`` replace PTB's HTTP transport (tests); ``purge_every`` is
     the seconds between purges of idle conversations (default: a tenth of the idle timeout, at
-    most ten minutes); ``rate_limiter`` replaces the default ``AIORateLimiter(max_retries=3)``.
+    most ten minutes); ``rate_limiter`` replaces the default ``ChatPacing(max_retries=3)``.
     """
 
     def __init__(self, settings: Settings, *, clock: Clock | None = None,
@@ -66,33 +77,41 @@ class TelegramBot:
         self.persistence.store_data = PersistenceInput(bot_data=False, chat_data=True,
                                                        user_data=False, callback_data=False)
         self.stats = Stats()
+        self.latency = Latency()
         self.chats = Chats(self.persistence, self.clock, settings.default_language,
                            settings.idle_timeout)
         self.purge_every = purge_every or max(
             1.0, min(600.0, settings.idle_timeout.total_seconds() / 10))
         self._purger: asyncio.Task[None] | None = None
 
+        where: dict[str, Any] = {}
+        if settings.telegram_api_base_url:
+            where["base_url"] = settings.telegram_api_base_url
+        bot = TolerantBot(settings.telegram_bot_token.get_secret_value(),
+                          allowed=settings.allowed_user_ids,
+                          request=request or HTTPXRequest(
+                              connection_pool_size=256, read_timeout=SEND_READ_TIMEOUT,
+                              write_timeout=SEND_READ_TIMEOUT, connect_timeout=10.0,
+                              pool_timeout=10.0),
+                          get_updates_request=get_updates_request or HTTPXRequest(
+                              connection_pool_size=1),
+                          rate_limiter=rate_limiter or ChatPacing(max_retries=3), **where)
         builder: Any = (
             Application.builder()
-            .token(settings.telegram_bot_token.get_secret_value())
+            .bot(bot)
+            .concurrent_updates(PerChatOrder(observe=self.latency.observe))
             .persistence(self.persistence)
-            .rate_limiter(rate_limiter or AIORateLimiter(max_retries=3))
             .post_init(self._post_init)
             .post_stop(self._post_stop)
             .post_shutdown(self._post_shutdown)
         )
-        if settings.telegram_api_base_url:
-            builder = builder.base_url(settings.telegram_api_base_url)
-        if request is not None:
-            builder = builder.request(request)
-        if get_updates_request is not None:
-            builder = builder.get_updates_request(get_updates_request)
         self.application: Application[Any, Any, Any, Any, Any, Any] = builder.build()
 
         gate = Gate(self.persistence, settings.allowed_user_ids, settings.rate_limit_per_minute,
                     settings.default_language, self.stats)
         self.application.add_handler(TypeHandler(Update, gate), group=-1)
-        Dialog(self.chats, Replies(self.chats, self.clock), self.stats,
+        self.replies = Replies(self.chats, self.clock)
+        Dialog(self.chats, self.replies, self.stats,
                settings.allowed_user_ids).register(self.application)
 
     # --- life cycle (run_polling/run_webhook call these; tests use running()) ----------------
@@ -129,6 +148,30 @@ class TelegramBot:
         except TelegramError as exc:
             log.warning("could not set the command menu: %s", type(exc).__name__)
 
+    async def resume_pending(self) -> int:
+        """Send the replies that were stored but never arrived (the process stopped between
+        storing an answer and delivering its reply), before any new update is taken."""
+        app = self.application
+        pending = [c for c, data in app.chat_data.items() if self.chats.reply_pending(data)]
+        sent = 0
+        for chat_id in pending:
+            data = app.chat_data[chat_id]
+            state = self.chats.open(chat_id, data, str(data.get("lang", "")) or None)
+            if state.conv is None or state.reply is None:
+                continue
+            if not state.reply.get(HELD):  # the process may have died just after sending it
+                state.reply[UNSURE] = True
+            try:
+                await self.replies.show(app.bot, state, engine.current(state.conv),
+                                        keep_toggles=True, resume=True)
+                sent += 1
+            except (TelegramError, StorageError) as exc:  # it stays pending: a press resumes it
+                log.warning("chat %d: the pending reply could not be sent at start: %s",
+                            chat_id, type(exc).__name__)
+        if pending:
+            log.info("sent %d of %d pending repl(ies) at start", sent, len(pending))
+        return sent
+
     async def purge(self) -> int:
         """Delete conversations idle longer than the idle timeout, stored and in memory."""
         purged = await self.persistence.purge_idle()
@@ -150,26 +193,73 @@ class TelegramBot:
                 log.error("purge failed: %s", type(exc).__name__)
 
     @asynccontextmanager
-    async def running(self, *, poll_timeout: int = 1) -> AsyncIterator[TelegramBot]:
-        """Long polling inside an existing event loop, as ``run_polling`` does it."""
+    async def running(self, *, poll_timeout: int = 1,
+                      webhook: bool = False) -> AsyncIterator[TelegramBot]:
+        """The bot serving inside an existing event loop: long polling, or with ``webhook`` the
+        webhook registered with Telegram and the bot's own webhook server listening."""
         app = self.application
+        settings = self.settings
         await app.initialize()
         await self._post_init(app)
         await app.start()
         assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0, timeout=poll_timeout,
-                                        allowed_updates=ALLOWED_UPDATES)
+        server: WebhookServer | None = None
+        metrics: MetricsServer | None = None
         try:
+            if settings.metrics_port:
+                metrics = MetricsServer(self.metrics_text, self.health)
+                metrics.start("127.0.0.1", settings.metrics_port)
+            await self.resume_pending()
+            if webhook:
+                assert settings.webhook_url and settings.webhook_secret is not None
+                secret = settings.webhook_secret.get_secret_value()
+                server = WebhookServer(settings.webhook_path, app.bot, app.update_queue, secret,
+                                       self.health)
+                server.start(settings.webhook_listen, settings.webhook_port)
+                await app.bot.set_webhook(settings.webhook_url, secret_token=secret,
+                                          allowed_updates=ALLOWED_UPDATES)
+            else:
+                await app.updater.start_polling(poll_interval=0, timeout=poll_timeout,
+                                                allowed_updates=ALLOWED_UPDATES)
             yield self
         finally:
+            # Replies waiting out a flood limit are given up after a short grace (they stay
+            # pending and are sent at the next start): a stop never waits for Telegram.
+            abort = getattr(app.bot.rate_limiter, "abort", None)
+            late = asyncio.get_running_loop().call_later(STOP_GRACE, abort) if abort else None
+            for service in (server, metrics):
+                if service is not None:
+                    await service.stop()
             if app.updater.running:
                 await app.updater.stop()
             await app.stop()
+            if late is not None:
+                late.cancel()
             await self._post_stop(app)
             await app.shutdown()
             await self._post_shutdown(app)
 
     # --- inspection -----------------------------------------------------------------------------
+    def metrics_text(self) -> str:
+        app = self.application
+        pending = sum(1 for data in app.chat_data.values() if self.chats.reply_pending(data))
+        return render(self.stats, self.latency, {
+            "up": (float(app.running), "1 while the bot is serving"),
+            "updates_waiting": (app.update_queue.qsize(), "updates fetched, not yet handled"),
+            "replies_pending": (pending, "replies stored but not known to have arrived"),
+            "seconds_since_last_update": (round(self.stats.since_progress(), 1),
+                                          "since an update was last taken up"),
+        })
+
+    def health(self) -> tuple[bool, dict[str, Any]]:
+        """Serving, and not stalled: updates are waiting but none was handled for a minute."""
+        app = self.application
+        waiting = app.update_queue.qsize()
+        idle = self.stats.since_progress()
+        ok = app.running and not (waiting and idle > STALLED_AFTER)
+        return ok, {"running": app.running, "waiting_updates": waiting,
+                    "seconds_since_last_update": round(idle, 1)}
+
     def last_step(self, chat_id: int) -> Step | None:
         """The dialog step last shown in a chat."""
         return self.chats.last_step(chat_id)

@@ -11,6 +11,7 @@ A chat's ``chat_data`` holds only what the dialog needs, all JSON:
                  absent while the reply to the last step is not known to have arrived
 ``reply``        the reply to the current step as it is being delivered (see
                  :mod:`bot.replies`): ``{"step", "lang", "at", "settled", "parts", "old"}``
+                 and ``"unsure"`` when a send of it failed but may have arrived
 
 :class:`Chats` also keeps the live :class:`~dialogs.conversation.Conversation` of each chat (on
 its pathway's machine) and when each chat was last active, so idle ones can be closed.
@@ -25,13 +26,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
-from telegram.ext import BasePersistence
 
 from dialogs import engine
 from dialogs.clock import Clock
 from dialogs.conversation import Conversation, SavedConversation
 from dialogs.engine import Step
 from dialogs.i18n import LANGUAGES, normalize_language
+
+from .persistence import SqlitePersistence
 
 __all__ = ["ChatState", "Chats", "user_language"]
 
@@ -79,7 +81,7 @@ class ChatState:
 class Chats:
     """Live conversations and chat state, written through to the persistence."""
 
-    def __init__(self, persistence: BasePersistence[Any, Any, Any], clock: Clock,
+    def __init__(self, persistence: SqlitePersistence, clock: Clock,
                  default_language: str, idle_timeout: timedelta) -> None:
         self._persistence = persistence
         self._clock = clock
@@ -91,6 +93,12 @@ class Chats:
         self._since = clock.now()
 
     # --- loading ------------------------------------------------------------------------------
+    @staticmethod
+    def reply_pending(data: dict[str, Any]) -> bool:
+        """A reply was stored for the chat's dialog but is not known to have arrived."""
+        return (isinstance(data.get(CONV), dict) and data.get(MSG) is None
+                and isinstance(data.get(REPLY), dict))
+
     def open(self, chat_id: int, data: dict[str, Any], language_code: str | None) -> ChatState:
         """The chat's state for one update; resumes its conversation after a restart."""
         self._active[chat_id] = self._clock.now()
@@ -152,6 +160,14 @@ class Chats:
         self._steps.pop(chat_id, None)
         if conv is not None:
             engine.close(conv)
+
+    def roll_back(self, chat_id: int, data: dict[str, Any]) -> None:
+        """A write failed: make the chat's state in memory what is stored again, so that nothing
+        is shown as kept that is not (the stored keyboard works again)."""
+        stored = self._persistence.stored_chat_data(chat_id)
+        self.forget(chat_id)
+        data.clear()
+        data.update(stored)
 
     async def save(self, state: ChatState) -> None:
         """Write the chat's state through to the database now."""

@@ -1,5 +1,6 @@
-"""What every update passes first (a TypeHandler in group -1): once only, private chats of
-allowed users only, and a per-user rate limit. Whatever is stopped here stores nothing."""
+"""What every update passes first (a TypeHandler in group -1): private chats of allowed users
+only (strangers get one refusal, within a budget), once only, and a per-user rate limit.
+Whatever is stopped here stores nothing."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from telegram import Update
 from telegram.constants import ChatMemberStatus, ChatType
@@ -17,6 +18,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 from dialogs.i18n import translator
 
 from .chats import user_language
+from .dbfile import StorageError
 from .persistence import SqlitePersistence
 
 __all__ = ["Gate", "Stats"]
@@ -25,6 +27,7 @@ log = logging.getLogger(__name__)
 
 WINDOW = 60.0  # seconds of the rate limit
 _MAX_REMEMBERED = 10_000
+REFUSALS_PER_MINUTE = 20  # refusals sent to strangers, all together
 
 
 @dataclass
@@ -34,9 +37,18 @@ class Stats:
     handled: int = 0
     duplicates: int = 0
     refused: int = 0
+    refusals_unsent: int = 0
     left_chats: int = 0
     rate_limited: int = 0
     errors: int = 0
+    last_progress: float = field(default_factory=time.monotonic)
+
+    def progress(self) -> None:
+        """An update was handled (or refused, or skipped): the bot is not stalled."""
+        self.last_progress = time.monotonic()
+
+    def since_progress(self) -> float:
+        return time.monotonic() - self.last_progress
 
 
 class Gate:
@@ -52,17 +64,17 @@ class Gate:
         self._recent: dict[int, deque[float]] = {}
         self._noticed: dict[int, float] = {}
         self._refused_users: set[int] = set()
+        self._refusals: deque[float] = deque()
 
     async def __call__(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        self._stats.progress()
         if not isinstance(update, Update):
-            raise ApplicationHandlerStop
-        if not await self._persistence.mark_update_seen(update.update_id):
-            self._stats.duplicates += 1
-            log.info("update %d was delivered again; skipped", update.update_id)
             raise ApplicationHandlerStop
         chat = update.effective_chat
         if chat is None:
             raise ApplicationHandlerStop
+        # Groups and strangers cost no write: leaving twice is harmless, and a refusal is sent
+        # once per user and within a budget (a re-delivered update changes nothing).
         if chat.type != ChatType.PRIVATE:
             context.application.drop_chat_data(chat.id)
             await self._leave(update, context)
@@ -72,9 +84,35 @@ class Gate:
             context.application.drop_chat_data(chat.id)
             await self._refuse(update, context)
             raise ApplicationHandlerStop
+        if not await self._first_time(update.update_id, context.bot.id):
+            self._stats.duplicates += 1
+            log.info("update %d was delivered again; skipped", update.update_id)
+            raise ApplicationHandlerStop
         if not self._within_rate(user.id):
             await self._slow_down(update, context, user.id)
             raise ApplicationHandlerStop
+        if chat.id in self._persistence.set_aside:
+            await self._tell_set_aside(update, context, chat.id)
+
+    async def _first_time(self, update_id: int, bot_id: int) -> bool:
+        """Whether the update is new. When it cannot be recorded (the storage refuses writes)
+        it is handled anyway: the dialog then says honestly what could not be saved."""
+        try:
+            return await self._persistence.mark_update_seen(update_id, bot_id)
+        except StorageError as exc:
+            log.error("update %d could not be recorded as seen: %s", update_id, exc)
+            return True
+
+    async def _tell_set_aside(self, update: Update, context: ContextTypes.DEFAULT_TYPE,
+                              chat_id: int) -> None:
+        user = update.effective_user
+        t = translator(user_language(user.language_code if user else None, self._default))
+        try:
+            await context.bot.send_message(chat_id, t("bot.state.set_aside"))
+            await self._persistence.notice_set_aside(chat_id)
+        except (TelegramError, StorageError) as exc:
+            log.warning("could not tell chat %d its state was set aside: %s", chat_id,
+                        type(exc).__name__)
 
     async def _leave(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         chat = update.effective_chat
@@ -96,19 +134,34 @@ class Gate:
         if user is None:
             return
         log.info("update %d from a user not on ALLOWED_USER_IDS refused", update.update_id)
+        press = update.callback_query  # answered always: it is not a message, not paced
+        if press is None:
+            if user.id in self._refused_users or not self._refusal_budget():
+                return  # told before, or too many strangers at once: never delay clinicians
+            if len(self._refused_users) > _MAX_REMEMBERED:
+                self._refused_users.clear()
+            self._refused_users.add(user.id)
         t = translator(user_language(user.language_code, self._default))
         # i18n: {user_id} is the Telegram user id the administrator must add
         text = t("bot.refused", user_id=user.id)
         try:
-            if update.callback_query is not None:
-                await update.callback_query.answer(text[:200], show_alert=True)
-            elif user.id not in self._refused_users and update.effective_chat is not None:
-                if len(self._refused_users) > _MAX_REMEMBERED:
-                    self._refused_users.clear()
-                self._refused_users.add(user.id)
+            if press is not None:
+                await press.answer(text[:200], show_alert=True)
+            elif update.effective_chat is not None:
                 await context.bot.send_message(update.effective_chat.id, text)
         except TelegramError as exc:
             log.warning("could not send the refusal: %s", type(exc).__name__)
+
+    def _refusal_budget(self) -> bool:
+        """At most REFUSALS_PER_MINUTE refusal messages are sent, however many strangers write."""
+        now = self._monotonic()
+        while self._refusals and self._refusals[0] <= now - WINDOW:
+            self._refusals.popleft()
+        if len(self._refusals) >= REFUSALS_PER_MINUTE:
+            self._stats.refusals_unsent += 1
+            return False
+        self._refusals.append(now)
+        return True
 
     def _within_rate(self, user_id: int) -> bool:
         now = self._monotonic()

@@ -35,6 +35,7 @@ from dialogs.questions import UNKNOWN
 from dialogs.render import pathway_title, question_view
 
 from .chats import LANG_CHOSEN, Chats, ChatState
+from .dbfile import StorageError
 from .gate import Stats
 from .keyboards import (
     LANGUAGE_NAMES,
@@ -45,7 +46,9 @@ from .keyboards import (
     language_keyboard,
     menu_keyboard,
     selectable,
+    switch_keyboard,
 )
+from .pacing import ShuttingDown
 from .replies import Replies
 from .texts import about_text, chart_note_messages, help_text, menu_text
 
@@ -201,7 +204,24 @@ class Dialog:
         state = self._state(update, context)
         assert update.message is not None and update.message.text is not None
         name = update.message.text.split()[0].lstrip("/").split("@")[0].lower()
-        await self._start_pathway(context, state, CALCULATORS[name])
+        pathway = CALCULATORS[name]
+        if not await self._asked_to_switch(context, state, pathway):
+            await self._start_pathway(context, state, pathway)
+
+    async def _asked_to_switch(self, context: ContextTypes.DEFAULT_TYPE, state: ChatState,
+                               pathway: str, query: Any = None) -> bool:
+        """In the middle of a dialog, starting another would delete its answers: ask first
+        (True). Nothing changes until the user chooses."""
+        if state.conv is None or engine.current(state.conv).done:
+            return False
+        await self.replies.ack(query)
+        t = translator(state.lang)
+        # i18n: {current} is the pathway in progress, {new} the one the user asked for
+        text = t("bot.state.switch_confirm", current=pathway_title(state.conv.pathway, state.lang),
+                 new=pathway_title(pathway, state.lang))
+        await self.replies.send(context.bot, state.chat_id, [_esc(text)],
+                                switch_keyboard(state.conv.step, MENU.index(pathway), state.lang))
+        return True
 
     async def flowchart(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         state = self._state(update, context)
@@ -252,6 +272,7 @@ class Dialog:
 
     async def count(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         self.stats.handled += 1
+        self.stats.progress()
 
     # --- buttons ------------------------------------------------------------------------------
     async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -262,11 +283,15 @@ class Dialog:
         message = query.message if isinstance(query.message, Message) else None
         if press is None or message is None:
             await self._closed(query, state)
-        elif press.kind == "m":
+        elif press.kind in "my":
             assert press.index is not None
             pathway = MENU[press.index]
-            await self._start_pathway(context, state, pathway, pressed=message, query=query,
-                                      echo=pathway_title(pathway, state.lang))
+            confirmed = press.kind == "y"
+            if confirmed and state.conv is not None and press.step != state.conv.step:
+                await self._closed(query, state)  # the dialog moved on since it was asked
+            elif confirmed or not await self._asked_to_switch(context, state, pathway, query):
+                await self._start_pathway(context, state, pathway, pressed=message,
+                                          query=query, echo=pathway_title(pathway, state.lang))
         elif press.kind == "n":
             await self.replies.ack(query)
             await self.replies.send(context.bot, state.chat_id,
@@ -276,6 +301,13 @@ class Dialog:
             await self._choose_language(context, state, press, message, query)
         else:
             await self._dialog_press(context, state, press, message, query)
+
+    async def _expired(self, context: ContextTypes.DEFAULT_TYPE, state: ChatState,
+                       query: Any) -> None:
+        """A button of a dialog that is gone (ended, or deleted after the idle timeout)."""
+        t = translator(state.lang)
+        await self.replies.ack(query)
+        await self._say(context, state, t("bot.state.expired"), menu=True)
 
     async def _closed(self, query: Any, state: ChatState) -> None:
         t = translator(state.lang)
@@ -309,7 +341,10 @@ class Dialog:
             current_msg = message.message_id == state.msg
         else:  # its message id is not known yet; the keyboards it replaces are stale
             current_msg = message.message_id not in self.replies.old_keyboards(state)
-        if conv is None or press.step != conv.step or not (current_msg or press.kind == "c"):
+        if conv is None:
+            await self._expired(context, state, query)
+            return
+        if press.step != conv.step or not (current_msg or press.kind == "c"):
             await self._closed(query, state)
             if conv is not None and not arrived:
                 # The reply to the last step never arrived (e.g. a restart in between).
@@ -377,17 +412,24 @@ class Dialog:
         frames = traceback.extract_tb(error.__traceback__) if error is not None else []
         where = f"{frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno}" if frames else "?"
         update_id = update.update_id if isinstance(update, Update) else None
-        log.error("update %s failed: %s at %s", update_id, type(error).__name__, where)
-        if not isinstance(update, Update) or isinstance(error, Forbidden):
-            return
+        what = type(error).__name__ + (f" ({error})" if isinstance(error, StorageError) else "")
+        log.error("update %s failed: %s at %s", update_id, what, where)
+        if not isinstance(update, Update) or isinstance(error, Forbidden | ShuttingDown):
+            return  # nobody to tell, or no way to tell them now
         chat, user = update.effective_chat, update.effective_user
         if (chat is None or chat.type != ChatType.PRIVATE or user is None
                 or user.id not in self.allowed or context.chat_data is None):
             return
+        if isinstance(error, StorageError):
+            # Nothing of this update was stored: say so, and go back to what is stored.
+            self.chats.roll_back(chat.id, context.chat_data)
         state = self._state(update, context)
-        markup = continue_keyboard(state.conv.step, state.lang) if state.conv else None
         t = translator(state.lang)
-        text = _esc(t("bot.error"))
+        if isinstance(error, StorageError):
+            text, markup = _esc(t("bot.state.not_saved")), None
+        else:
+            markup = continue_keyboard(state.conv.step, state.lang) if state.conv else None
+            text = _esc(t("bot.error"))
         try:
             if update.callback_query is not None:
                 await self.replies.ack(update.callback_query)

@@ -12,6 +12,7 @@ press changes the dialog, so a stale, repeated or forged press is recognised and
 ``b:S``    back (undo the last answer)           ``r:S``  start this pathway again
 ``s:S``    the chart note                         ``c:S``  show where the dialog stands
 ``m:I``    start pathway ``MENU[I]``              ``n``    show the menu
+``y:S:I``  yes: end the dialog at step S and start pathway ``MENU[I]`` instead
 ``l:XX``   choose the language XX (nl or en)
 ========== ==========================================================================
 
@@ -43,6 +44,7 @@ __all__ = [
     "language_keyboard",
     "menu_keyboard",
     "question_keyboard",
+    "switch_keyboard",
     "toggle_label",
 ]
 
@@ -60,6 +62,7 @@ _PATTERN = re.compile(
     r"|t:(?P<tstep>\d{1,9}):(?P<tindex>\d{1,3}):(?P<on>[01])"
     r"|(?P<kind2>[dbrsc]):(?P<step2>\d{1,9})"
     r"|m:(?P<menu>\d{1,2})"
+    r"|y:(?P<ystep>\d{1,9}):(?P<yindex>\d{1,2})"
     r"|l:(?P<lang>[a-z]{2})"
     r"|(?P<show_menu>n)",
     re.ASCII,  # \d is 0-9 only, not other scripts' digits
@@ -70,7 +73,7 @@ _PATTERN = re.compile(
 class Press:
     """A decoded button press."""
 
-    kind: str  # one of a t d b r s c m n l
+    kind: str  # one of a t d b r s c m y n l
     step: int | None = None
     index: int | None = None
     lang: str | None = None
@@ -88,6 +91,8 @@ def encode(kind: str, step: int | None = None, index: int | None = None,
         data = f"{kind}:{step}"
     elif kind == "m":
         data = f"m:{index}"
+    elif kind == "y":
+        data = f"y:{step}:{index}"
     elif kind == "l":
         data = f"l:{lang}"
     else:
@@ -113,6 +118,9 @@ def decode(data: object) -> Press | None:
     if groups["menu"] is not None:
         index = int(groups["menu"])
         return Press("m", index=index) if index < len(MENU) else None
+    if groups["ystep"]:
+        index = int(groups["yindex"])
+        return Press("y", int(groups["ystep"]), index) if index < len(MENU) else None
     if groups["lang"]:
         return Press("l", lang=groups["lang"]) if groups["lang"] in LANGUAGES else None
     return Press("n")
@@ -175,6 +183,13 @@ def language_keyboard() -> InlineKeyboardMarkup:
         _button(translator(code)(LANGUAGE_NAMES[code]), encode("l", lang=code))
         for code in LANGUAGES
     ]])
+
+
+def switch_keyboard(step: int, index: int, lang: str) -> InlineKeyboardMarkup:
+    """Start ``MENU[index]`` instead of the dialog at ``step``, or go on with that dialog."""
+    return InlineKeyboardMarkup([
+        [_button("▶ " + pathway_title(MENU[index], lang), encode("y", step, index))],
+        [_button("↩ " + translator(lang)(CONTINUE), encode("c", step))]])
 
 
 def continue_keyboard(step: int, lang: str) -> InlineKeyboardMarkup:

@@ -9,11 +9,12 @@ base URL (the token) at DEBUG. As a last guard the formatter masks the token in 
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from collections.abc import Iterable
 from typing import TextIO
 
-__all__ = ["RedactingFormatter", "configure_logging", "quiet_libraries"]
+__all__ = ["RedactingFormatter", "WithholdData", "configure_logging", "quiet_libraries"]
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 #: Loggers and the least severe level they may log at.
@@ -35,11 +36,30 @@ class RedactingFormatter(logging.Formatter):
         return line
 
 
+class WithholdData(logging.Filter):
+    """Keeps received data out of library log lines: PTB logs a batch or webhook body it cannot
+    parse *raw* ("Received data was %r"), i.e. other users' texts and names. Such a line keeps
+    its first sentence and the exception's type; the data and the exception's text are dropped.
+    (The bot itself never hands PTB such data: see :mod:`bot.intake`.)"""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        template = str(record.msg)
+        if record.name.startswith(("telegram", "tornado")) and "data" in template.lower():
+            kind = record.exc_info[1] if record.exc_info else None
+            record.msg = re.split(r"[!%]|\. ", template)[0].rstrip(" :") + (
+                f" (data withheld; {type(kind).__name__})" if kind else " (data withheld)")
+            record.args = ()
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 def configure_logging(level: str, secrets: Iterable[str] = (),
                       stream: TextIO | None = None) -> None:
     """Log at ``level`` to ``stream`` (stderr) with the secrets masked."""
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(RedactingFormatter(secrets))
+    handler.addFilter(WithholdData())
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)

@@ -37,12 +37,14 @@ import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from telegram.ext import BasePersistence, PersistenceInput
+
+from .dbfile import StorageError, open_checked, storage_error
 
 __all__ = ["PersistenceError", "SqlitePersistence"]
 
@@ -54,7 +56,7 @@ ConversationKey = tuple[int | str, ...]
 ConversationDict = dict[ConversationKey, object]
 CDCData = tuple[list[tuple[str, float, dict[str, Any]]], dict[str, str]]
 
-_SCHEMA_VERSION = 1
+_SCHEMA_VERSION = 2  # 2: seen_updates is keyed by (bot_id, update_id)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS bot_data (
     id INTEGER PRIMARY KEY CHECK (id = 0),
@@ -80,8 +82,18 @@ CREATE TABLE IF NOT EXISTS conversations (
 );
 CREATE TABLE IF NOT EXISTS seen_updates (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    update_id INTEGER NOT NULL UNIQUE,
-    seen_at TEXT NOT NULL
+    bot_id INTEGER NOT NULL,
+    update_id INTEGER NOT NULL,
+    seen_at TEXT NOT NULL,
+    UNIQUE (bot_id, update_id)
+);
+CREATE TABLE IF NOT EXISTS quarantine (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
+    key INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    set_aside_at TEXT NOT NULL,
+    noticed INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS chat_data_updated ON chat_data (updated_at);
 CREATE INDEX IF NOT EXISTS user_data_updated ON user_data (updated_at);
@@ -185,9 +197,7 @@ class SqlitePersistence(BasePersistence[Data, Data, Data]):
         # the next refresh_* so stale data is not written back.
         self._purged_chats: set[int] = set()
         self._purged_users: set[int] = set()
-        self._conn = sqlite3.connect(
-            self.path, isolation_level=None, check_same_thread=False, timeout=5.0
-        )
+        self._conn = open_checked(self.path)
         self._conn.execute("PRAGMA journal_mode=WAL")
         # NORMAL (not FULL): in WAL mode a commit is durable against a crash or kill -9 of this
         # process as soon as it returns (the WAL is in the OS page cache); only an OS crash or
@@ -196,24 +206,39 @@ class SqlitePersistence(BasePersistence[Data, Data, Data]):
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.execute("PRAGMA foreign_keys=ON")
         with self._transaction() as conn:
+            if conn.execute("PRAGMA user_version").fetchone()[0] < 2:
+                # Version 1 remembered update ids without the bot they came from; they are only
+                # a guard against handling a re-delivered update twice, so they are let go.
+                conn.execute("DROP TABLE IF EXISTS seen_updates")
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     conn.execute(statement)
             conn.execute(f"PRAGMA user_version={_SCHEMA_VERSION}")
+        #: Chats whose stored state could not be read and was set aside, not yet told so.
+        self.set_aside: set[int] = {int(row[0]) for row in self._query(
+            "SELECT key FROM quarantine WHERE kind = 'chat_data' AND noticed = 0")}
 
     # -- helpers ---------------------------------------------------------------------------
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """One atomic write transaction; rolled back if the body raises."""
+        """One atomic write transaction; rolled back if the body raises. A write SQLite refuses
+        (disk full, read-only, I/O error) raises :class:`~bot.dbfile.StorageError`."""
         with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
             try:
-                yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
+                self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._conn
+                except BaseException:
+                    if self._conn.in_transaction:
+                        self._conn.execute("ROLLBACK")
+                    raise
+                self._conn.execute("COMMIT")
+            except (sqlite3.OperationalError, sqlite3.DatabaseError) as exc:
+                if self._conn.in_transaction:
+                    with suppress(sqlite3.Error):
+                        self._conn.execute("ROLLBACK")
+                raise storage_error(exc) from exc
 
     def _query(self, sql: str, args: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
@@ -246,9 +271,53 @@ class SqlitePersistence(BasePersistence[Data, Data, Data]):
             )
 
     def _load(self, table: str, column: str) -> dict[int, Data]:
+        """Every stored row; one that cannot be read is set aside (see :meth:`_set_aside`)."""
         self._startup()
         rows = self._query(f"SELECT {column}, data FROM {table}")
-        return {int(key): json.loads(data) for key, data in rows}
+        loaded: dict[int, Data] = {}
+        for key, data in rows:
+            try:
+                value = json.loads(data)
+            except (TypeError, ValueError):
+                value = None
+            if isinstance(value, dict):
+                loaded[int(key)] = value
+            else:
+                try:
+                    self._set_aside(table, column, int(key), data)
+                except StorageError as exc:
+                    _LOGGER.error("%s of %d could not be read nor set aside (%s)",
+                                  table, key, exc)
+        return loaded
+
+    def stored_chat_data(self, chat_id: int) -> Data:
+        """What is stored for ``chat_id`` now (empty if nothing, or nothing readable)."""
+        rows = self._query("SELECT data FROM chat_data WHERE chat_id = ?", (chat_id,))
+        try:
+            value = json.loads(rows[0][0]) if rows else {}
+        except ValueError:
+            return {}
+        return value if isinstance(value, dict) else {}
+
+    def _set_aside(self, table: str, column: str, key: int, data: object) -> None:
+        """Move one unreadable row into the ``quarantine`` table (kept for inspection); the chat
+        or user starts over, and is told so once (:meth:`set_aside_unnoticed`)."""
+        with self._transaction() as conn:
+            conn.execute(
+                "INSERT INTO quarantine (kind, key, data, set_aside_at) VALUES (?, ?, ?, ?)",
+                (table, key, str(data), self._stamp(self._now())))
+            conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (key,))
+        if table == "chat_data":
+            self.set_aside.add(key)
+        _LOGGER.error("%s of %d could not be read: set aside in the quarantine table; it starts "
+                      "over", table, key)
+
+    async def notice_set_aside(self, chat_id: int) -> None:
+        """The chat was told that its state was set aside (see :attr:`set_aside`)."""
+        self.set_aside.discard(chat_id)
+        with self._transaction() as conn:
+            conn.execute("UPDATE quarantine SET noticed = 1 WHERE kind = 'chat_data' AND key = ?",
+                         (chat_id,))
 
     # -- BasePersistence: reading -------------------------------------------------------------
 
@@ -352,16 +421,18 @@ class SqlitePersistence(BasePersistence[Data, Data, Data]):
 
     # -- extras -----------------------------------------------------------------------------
 
-    async def mark_update_seen(self, update_id: int) -> bool:
-        """Record ``update_id``; True the first time, False if it was seen before.
+    async def mark_update_seen(self, update_id: int, bot_id: int = 0) -> bool:
+        """Record ``update_id`` of the bot ``bot_id``; True the first time, False if it was seen
+        before. Update ids count per bot: another bot's ids on the same data are new.
 
         Survives restarts. Only the most recent ``seen_updates_limit`` ids (in order of
         arrival) are remembered, so a very old id would count as new again.
         """
         with self._transaction() as conn:
             inserted = conn.execute(
-                "INSERT OR IGNORE INTO seen_updates (update_id, seen_at) VALUES (?, ?)",
-                (update_id, self._stamp(self._now())),
+                "INSERT OR IGNORE INTO seen_updates (bot_id, update_id, seen_at) "
+                "VALUES (?, ?, ?)",
+                (bot_id, update_id, self._stamp(self._now())),
             ).rowcount
             if inserted:
                 conn.execute(

@@ -16,6 +16,11 @@ user tapped Continue) is *resumed* from it: shown again as first rendered (the s
 newly settled, the same clock time; in another language only when the language changed in
 between) without the parts that did arrive, and the old keyboards are closed. Until the reply
 has arrived, presses on those old keyboards are stale. A failing send reaches the error handler.
+A send that failed without an answer (a timeout, a dropped connection) may have arrived all the
+same: the record says so (``unsure``), and the resent reply is headed "if you already see it
+above, ignore this copy" instead of claiming it was lost. So is a reply found pending when the
+bot starts (it may have died just after sending it), unless it was ``held``: the bot stopped
+before sending it.
 """
 
 from __future__ import annotations
@@ -23,27 +28,39 @@ from __future__ import annotations
 import html
 import logging
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 
 from dialogs.clock import Clock
 from dialogs.deadlines import note_shown
 from dialogs.engine import Step
+from dialogs.i18n import translator
 from dialogs.render import question_view, refusal_text
 
 from .chats import Chats, ChatState
+from .dbfile import StorageError
 from .keyboards import advice_keyboard, question_keyboard
+from .pacing import ShuttingDown
 from .texts import LIMIT, advice_messages, pack, question_messages
 
-__all__ = ["Replies", "reply_record"]
+__all__ = ["HELD", "UNSURE", "Replies", "reply_record"]
 
 log = logging.getLogger(__name__)
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+UNSURE = "unsure"  # in the reply record: a send failed in a way that it may still have arrived
+HELD = "held"  # in the reply record: the bot stopped before sending it
+
+
+def _may_have_arrived(exc: NetworkError) -> bool:
+    """No answer came back (a timeout, a dropped connection: PTB raises those from the transport's
+    error), so the message may have been delivered. An HTTP error status (a 500) says it was not."""
+    return isinstance(exc, TimedOut) or exc.__cause__ is not None
 
 
 def reply_record(step: Step, lang: str, now: datetime, parts: int,
@@ -125,6 +142,9 @@ class Replies:
         if resume:
             old += self.old_keyboards(state)
         self.chats.begin(state, step, keep_toggles=keep_toggles or refused)
+        if resume and (state.reply or {}).get(UNSURE):
+            t = translator(lang)
+            notice = t("bot.reply_unsure")
         step, now, delivered = (self._resumed(state, step) if resume
                                 else (step, self.clock.now(), 0))
         state.reply = reply_record(step, lang, now, delivered, old)
@@ -179,7 +199,16 @@ class Replies:
             text = messages[i]
             if i == first and notice:
                 text = "ℹ️ " + html.escape(notice, quote=False) + "\n\n" + text
-            sent = await self._send_one(bot, state.chat_id, text, markup if last else None)
+            try:
+                sent = await self._send_one(bot, state.chat_id, text, markup if last else None)
+            except (NetworkError, ShuttingDown) as exc:
+                if isinstance(exc, ShuttingDown):
+                    state.reply[HELD] = True  # certainly not sent: resent without a notice
+                elif _may_have_arrived(exc):  # a resend will say so
+                    state.reply[UNSURE] = True
+                with suppress(StorageError):
+                    await self.chats.save(state)
+                raise
             state.reply["parts"] = i + 1
             if not last:
                 await self.chats.save(state)

@@ -7,6 +7,7 @@ given (it could be the token).
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -15,6 +16,7 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import SettingsError as PydanticSettingsError
 
 from dialogs.i18n import LANGUAGES
 
@@ -23,6 +25,7 @@ __all__ = ["SUPPORTED_TIME_ZONES", "Settings", "SettingsError", "load_settings"]
 SUPPORTED_TIME_ZONES = ("Europe/Amsterdam",)  # dialogs.clock formats in this zone only
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _TOKEN = re.compile(r"\d+:[A-Za-z0-9_-]+")
+MAX_IDLE_HOURS = 24 * 365
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram accepts as secret_token
 
 #: What each setting allows, for the one-line error message.
@@ -33,13 +36,14 @@ ALLOWED: dict[str, str] = {
     "DATA_DIR": "a writable directory (created if missing)",
     "TIMEZONE": "only " + ", ".join(SUPPORTED_TIME_ZONES),
     "DEFAULT_LANGUAGE": " or ".join(LANGUAGES),
-    "IDLE_TIMEOUT_HOURS": "a number of hours greater than 0 (default 12)",
+    "IDLE_TIMEOUT_HOURS": "a number of hours greater than 0, at most 8760 (default 12)",
     "LOG_LEVEL": ", ".join(LOG_LEVELS),
-    "RATE_LIMIT_PER_MINUTE": "a whole number of updates per user per minute, at least 1",
+    "RATE_LIMIT_PER_MINUTE": "a whole number of updates per user per minute, 1-100000",
     "WEBHOOK_URL": "an https:// URL (empty for long polling)",
     "WEBHOOK_SECRET": "1-256 characters A-Z a-z 0-9 _ -, required when WEBHOOK_URL is set",
     "WEBHOOK_LISTEN": "an IP address to listen on, e.g. 127.0.0.1 or 0.0.0.0",
     "WEBHOOK_PORT": "a port number 1-65535",
+    "METRICS_PORT": "a port number 1-65535 for /metrics and /healthz on 127.0.0.1 (empty: off)",
 }
 
 
@@ -62,13 +66,14 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     timezone: str = "Europe/Amsterdam"
     default_language: Literal["nl", "en"] = "nl"
-    idle_timeout_hours: float = Field(default=12.0, gt=0)
+    idle_timeout_hours: float = Field(default=12.0, gt=0, le=MAX_IDLE_HOURS, allow_inf_nan=False)
     log_level: str = "INFO"
-    rate_limit_per_minute: int = Field(default=30, ge=1)
+    rate_limit_per_minute: int = Field(default=30, ge=1, le=100_000)
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
 
     @field_validator("telegram_bot_token")
     @classmethod
@@ -136,6 +141,11 @@ class Settings(BaseSettings):
             raise ValueError("bad secret")
         return value
 
+    @field_validator("webhook_listen")
+    @classmethod
+    def _listen(cls, value: str) -> str:
+        return str(ipaddress.ip_address(value.strip()))  # ValueError: not an IP address
+
     @model_validator(mode="after")
     def _secret_with_webhook(self) -> Settings:
         if self.webhook_url and self.webhook_secret is None:
@@ -169,6 +179,9 @@ def load_settings(env_file: str | Path | None = ".env") -> Settings:
     """Read and check the settings; raise :class:`SettingsError` with one line on a problem."""
     try:
         return Settings(_env_file=env_file)
+    except (OSError, UnicodeError, PydanticSettingsError) as exc:
+        raise SettingsError(f"the settings file {env_file} could not be read "
+                            f"({type(exc).__name__}): expected UTF-8 lines NAME=value") from None
     except ValidationError as exc:
         errors = exc.errors(include_input=False, include_url=False)
         first = errors[0]

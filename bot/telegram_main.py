@@ -9,19 +9,23 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import signal
 import sys
 import tempfile
 from pathlib import Path
 
 from telegram.error import InvalidToken, NetworkError
 
-from .app import ALLOWED_UPDATES, TelegramBot
+from .app import TelegramBot
+from .datalock import DataDirInUse, lock_data_dir
 from .logs import configure_logging
 from .settings import ALLOWED, Settings, SettingsError, load_settings
 
 __all__ = ["run_telegram"]
 
 log = logging.getLogger(__name__)
+
+POLL_TIMEOUT = 10  # seconds a long poll waits for updates
 
 
 def _fail(line: str, status: int = 2) -> int:
@@ -43,16 +47,21 @@ def run_telegram(env_file: str | Path | None = ".env") -> int:
         return _fail(str(exc))
     try:
         _check_data_dir(settings.data_dir)
-    except OSError:
+    except (OSError, ValueError):
         return _fail(f"setting DATA_DIR is not valid: expected {ALLOWED['DATA_DIR']}")
+    try:
+        lock = lock_data_dir(settings.data_dir)
+    except DataDirInUse as exc:
+        return _fail(str(exc), 1)
+    with lock:
+        return _serve_locked(settings)
+
+
+def _serve_locked(settings: Settings) -> int:
     configure_logging(settings.log_level, [settings.telegram_bot_token.get_secret_value()])
     bot = TelegramBot(settings)
-    mode = "webhook" if settings.webhook_url else "long polling"
     try:
-        _check_token(bot)
-        log.info("starting (%s); %d allowed user(s), data in %s", mode,
-                 len(settings.allowed_user_ids), os.fspath(settings.data_dir))
-        _run(bot, settings)
+        asyncio.run(_serve(bot))
     except InvalidToken:
         return _fail("setting TELEGRAM_BOT_TOKEN is not valid: Telegram refused the token")
     except NetworkError as exc:
@@ -62,25 +71,17 @@ def run_telegram(env_file: str | Path | None = ".env") -> int:
     return 0
 
 
-def _check_token(bot: TelegramBot) -> None:
-    """One getMe before starting, so a refused token or an unreachable Bot API ends start-up
-    with one line instead of PTB's retry-loop traceback. The loop stays for run_polling."""
-
-    async def get_me() -> None:
-        async with bot.application.bot:
-            pass
-
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    loop.run_until_complete(get_me())
-
-
-def _run(bot: TelegramBot, settings: Settings) -> None:
-    app = bot.application
-    if settings.webhook_url and settings.webhook_secret is not None:
-        app.run_webhook(listen=settings.webhook_listen, port=settings.webhook_port,
-                        url_path=settings.webhook_path, webhook_url=settings.webhook_url,
-                        secret_token=settings.webhook_secret.get_secret_value(),
-                        allowed_updates=ALLOWED_UPDATES)
-    else:
-        app.run_polling(allowed_updates=ALLOWED_UPDATES)
+async def _serve(bot: TelegramBot) -> None:
+    """Serve until SIGINT or SIGTERM. The first call, getMe, ends start-up with one line when
+    Telegram refuses the token or cannot be reached."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    settings = bot.settings
+    async with bot.running(poll_timeout=POLL_TIMEOUT, webhook=bool(settings.webhook_url)):
+        log.info("serving (%s); %d allowed user(s), data in %s",
+                 "webhook" if settings.webhook_url else "long polling",
+                 len(settings.allowed_user_ids), os.fspath(settings.data_dir))
+        await stop.wait()
+        log.info("stopping")

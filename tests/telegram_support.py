@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 from pydantic import SecretStr
-from telegram.ext import AIORateLimiter
 
 from bot.app import TelegramBot
 from bot.keyboards import toggle_label
+from bot.pacing import ChatPacing
 from bot.settings import Settings
 from dialogs.clock import FixedClock
 from dialogs.engine import Step
@@ -44,7 +44,7 @@ def make_bot(api: FakeBotApi, data_dir: Path, *, server: FakeBotApiServer | None
         values.setdefault("telegram_api_base_url", server.base_url)
     else:
         transport = {"request": OfflineRequest(api), "get_updates_request": OfflineRequest(api)}
-    limiter = AIORateLimiter(overall_max_rate=10_000, max_retries=3) if fast else None
+    limiter = ChatPacing(overall_max_rate=10_000, max_retries=3) if fast else None
     return TelegramBot(make_settings(data_dir, **values), clock=clock or FixedClock(NIGHT),
                        rate_limiter=limiter, **transport)
 

@@ -5,15 +5,12 @@ the user when a reply was lost, never sends an advice twice, and logs neither te
 from __future__ import annotations
 
 import asyncio
-import logging
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.keyboards import LANGUAGE_NAMES
-from bot.logs import QUIET, quiet_libraries
 from dialogs.clock import FixedClock
 from dialogs.i18n import translator
 from dialogs.render import pathway_title, question_view, settled_text
@@ -38,17 +35,6 @@ CASES = dict(load_cases())
 SECRET_TEXT = "Jansen geb 12-03-1950"
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
-
-
-@pytest.fixture
-def debug_logs(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
-    """Capture everything at DEBUG, with the library floors the bot sets for itself."""
-    levels = {name: logging.getLogger(name).level for name in QUIET}
-    caplog.set_level(logging.DEBUG)
-    quiet_libraries("DEBUG")
-    yield caplog
-    for name, level in levels.items():
-        logging.getLogger(name).setLevel(level)
 
 
 async def answer_one(me: Clinician, findings: dict[str, object]) -> None:
@@ -233,8 +219,9 @@ def test_a_press_on_the_previous_dialog_while_a_reply_is_lost_is_stale(tmp_path:
             await me.press(pathway_title("spine.treatment", "en"))
             old = api.last_message(USER)
             assert old is not None and live_buttons(api, old["message_id"])[0] == "a:0:0"
+            await me.command("nesms")  # asks first
             api.inject("sendMessage", "500")
-            await me.command("nesms")  # its first question is lost
+            await me.press("▶ " + pathway_title("calc.nesms", "en"))  # its first question is lost
             assert me.step.conv.pathway == "calc.nesms" and me.step.conv.step == 0
             await me.callback(old["message_id"], "a:0:0")
             assert api.callback_answers[-1].get("text") == EN("bot.closed")

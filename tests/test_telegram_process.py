@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.settings import ALLOWED
+from bot.settings import ALLOWED, SettingsError, load_settings
 from bot.telegram_main import run_telegram
 from dialogs import engine
 from dialogs.chart_note import chart_note
@@ -49,6 +49,19 @@ def spawn(env: dict[str, str], cwd: Path, log: Path) -> subprocess.Popen[bytes]:
         return subprocess.Popen([sys.executable, "-m", "bot"], env=env, cwd=cwd,
                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                 stderr=stderr)
+
+
+def spawn_at_menu(api: FakeBotApi, env: dict[str, str], cwd: Path,
+                  log: Path) -> subprocess.Popen[bytes]:
+    """``python -m bot`` started and showing the menu after /start."""
+    process = spawn(env, cwd, log)
+    try:
+        api.push_command(USER, USER, "start")
+        wait(api, lambda: api.last_reply_markup(USER) is not None, "the menu")
+    except BaseException:
+        process.kill()
+        raise
+    return process
 
 
 def shown_step(api: FakeBotApi) -> int | None:
@@ -94,10 +107,8 @@ def test_sigkill_mid_dialog_and_restart_loses_no_answer(tmp_path: Path,
 
     with FakeBotApiServer(api, token=TOKEN) as server:
         env = env_for(data_dir, server.base_url)
-        first = spawn(env, tmp_path, log)
+        first = spawn_at_menu(api, env, tmp_path, log)
         try:
-            api.push_command(USER, USER, "start")
-            wait(api, lambda: api.last_reply_markup(USER) is not None, "the menu")
             press(api, pathway_title(pathway, "en"))
             wait(api, lambda: shown_step(api) == 0, "the first question")
             api.push_text(USER, USER, SECRET_TEXT)  # refused; must never reach a log
@@ -118,11 +129,8 @@ def test_sigkill_mid_dialog_and_restart_loses_no_answer(tmp_path: Path,
 
         second = spawn(env, tmp_path, log)
         try:
-            if not api.wait_for(lambda: shown_step(api) == shadow.conv.step, 1.0):
-                # The reply was lost with the process: an old button shows where it stands.
-                press(api, EN("common.unknown"))
-                wait(api, lambda: shown_step(api) == shadow.conv.step, "the question again")
-                assert api.callback_answers[-1]["text"] == EN("bot.closed")
+            # Its reply arrived before the kill, or it was pending and is sent at start-up.
+            wait(api, lambda: shown_step(api) == shadow.conv.step, "the question")
             while shadow.question is not None:
                 shadow = answer(api, shadow, findings)
                 if shadow.question is not None:
@@ -266,6 +274,13 @@ def test_a_token_telegram_refuses_one_line_exit_2(tmp_path: Path,
      "setting WEBHOOK_SECRET is not valid"),
     ({"WEBHOOK_PORT": "70000"}, "setting WEBHOOK_PORT is not valid"),
     ({"TELEGRAM_API_BASE_URL": "ftp://x"}, "setting TELEGRAM_API_BASE_URL is not valid"),
+    ({"IDLE_TIMEOUT_HOURS": "inf"}, "setting IDLE_TIMEOUT_HOURS is not valid: expected a number"),
+    ({"IDLE_TIMEOUT_HOURS": "1e309"}, "setting IDLE_TIMEOUT_HOURS is not valid"),
+    ({"IDLE_TIMEOUT_HOURS": "nan"}, "setting IDLE_TIMEOUT_HOURS is not valid"),
+    ({"WEBHOOK_LISTEN": "not-an-address"},
+     "setting WEBHOOK_LISTEN is not valid: expected an IP address"),
+    ({"WEBHOOK_LISTEN": "300.1.1.1"}, "setting WEBHOOK_LISTEN is not valid"),
+    ({"RATE_LIMIT_PER_MINUTE": "1" + "0" * 30}, "setting RATE_LIMIT_PER_MINUTE is not valid"),
 ])
 def test_bad_settings_one_line_exit_2(values: dict[str, str], line: str, tmp_path: Path,
                                       monkeypatch: pytest.MonkeyPatch,
@@ -296,3 +311,79 @@ def test_settings_from_a_dotenv_file_and_an_unusable_data_dir(
     dotenv.write_text("ALLOWED_USER_IDS=1\n")
     assert run_telegram(env_file=dotenv) == 2
     assert capsys.readouterr().err.startswith("setting TELEGRAM_BOT_TOKEN is missing")
+
+
+HOSTILE = ["", " ", "inf", "-inf", "nan", "1e309", "-1", "0", "1" + "0" * 40, "9" * 5000,
+           "ünïcødé", "[1, 2]", '{"a": 1}', "true", "http://[::1", "https://", "../../etc",
+           "1,2,,3", " 12 , 13 ", "0.0.0.0", "::1", "%s%s%n", "$(reboot)"]
+
+
+@pytest.mark.parametrize("name", sorted(ALLOWED))
+def test_no_value_of_any_setting_gives_a_traceback(name: str, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    for other in ALLOWED:
+        monkeypatch.delenv(other, raising=False)
+    base = {"TELEGRAM_BOT_TOKEN": TOKEN, "ALLOWED_USER_IDS": "1", "DATA_DIR": str(tmp_path),
+            "WEBHOOK_SECRET": "abc"}
+    for value in HOSTILE:
+        for key, given in {**base, name: value}.items():
+            monkeypatch.setenv(key, given)
+        try:
+            settings = load_settings(env_file=None)
+        except SettingsError as exc:
+            line = str(exc)
+            assert line.startswith("setting ") and "\n" not in line, (name, value)
+            said, _, allowed = line.partition(": expected ")
+            assert allowed and (not value.strip() or value not in said), (name, value)
+            continue
+        # Accepted: everything derived from it works.
+        assert settings.idle_timeout.total_seconds() > 0
+        assert settings.database.name == "bot.sqlite3"
+        assert isinstance(settings.webhook_path, str)
+
+
+def test_an_unreadable_settings_file_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    for name in ALLOWED:
+        monkeypatch.delenv(name, raising=False)
+    dotenv = tmp_path / ".env"
+    dotenv.write_bytes(b"TELEGRAM_BOT_TOKEN=" + TOKEN.encode() + b"\nDATA_DIR=\xff\xfe\n")
+    assert run_telegram(env_file=dotenv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err and TOKEN not in err
+
+
+def test_sigterm_during_a_flood_wait_stops_at_once_and_the_reply_comes_at_restart(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The next question gets a 429 with retry_after 25: SIGTERM still stops the bot within
+    5 s; the question stays pending and is sent when the bot starts again, without a press."""
+    fast_http(monkeypatch)
+    data_dir, log = tmp_path / "data", tmp_path / "stderr.log"
+    api = FakeBotApi()
+    title = pathway_title("spine.alarm", "en")
+    with FakeBotApiServer(api, token=TOKEN) as server:
+        env = env_for(data_dir, server.base_url)
+        process = spawn_at_menu(api, env, tmp_path, log)
+        try:
+            api.inject("sendMessage", "429", retry_after=25)
+            press(api, title)
+            wait(api, lambda: bool(api.faults), "the flood wait")
+            asked = len(api.messages_to(USER))
+            started = time.monotonic()
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=15) == 0
+            assert time.monotonic() - started < 5
+            assert len(api.messages_to(USER)) == asked  # not sent: it waits for the restart
+            assert stored_step(data_dir) == 0  # the choice is kept
+
+            process = spawn(env, tmp_path, log)
+            wait(api, lambda: len(api.messages_to(USER)) > asked, "the pending question")
+            question = api.messages_to(USER)[-1]
+            assert title in question and not question.startswith("ℹ️")  # surely not sent before
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=15) == 0
+        finally:
+            if process.poll() is None:
+                process.kill()
+    text = log.read_text()
+    assert "sent 1 of 1 pending repl(ies) at start" in text and TOKEN.split(":")[1] not in text

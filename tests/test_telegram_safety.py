@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.keyboards import menu_keyboard
 from dialogs.clock import FixedClock
 from dialogs.i18n import translator
 from dialogs.keys import finding_key
@@ -317,8 +318,12 @@ def test_idle_dialogs_are_purged_with_their_answers(tmp_path: Path) -> None:
             await bot.purge()
             assert USER not in stored_chats(tmp_path)
             assert bot.chats.live_count() == 0 and USER not in bot.application.chat_data
-            await me.press(EN("common.unknown"))  # the old question: closed
-            assert api.callback_answers[-1]["text"] == EN("bot.closed")
+            await me.press(EN("common.unknown"))  # the old question: expired, start anew
+            assert api.messages_to(USER)[-1] == EN("bot.state.expired")
+            assert api.last_reply_markup(USER) == menu_markup()
+            await me.press(DX)  # the new start it offers
+            assert me.step.conv.pathway == "spine.diagnosis" and not me.step.conv.asked
+            await me.command("cancel")
             await me.command("summary")
             assert api.messages_to(USER)[-1] == EN("bot.no_dialog")
 
@@ -380,5 +385,47 @@ def test_a_lost_reply_is_shown_again_on_the_next_press(tmp_path: Path) -> None:
             assert stored_chats(tmp_path)[USER]["msg"] == api.last_message(USER)["message_id"]
             assert keyboard_data(api)[0].startswith("a:1:")
             assert me.step.conv.step == 1  # nothing answered twice
+
+    asyncio.run(scenario())
+
+
+def menu_markup() -> dict[str, Any]:
+    return menu_keyboard("en").to_dict()
+
+
+def test_starting_another_pathway_mid_dialog_asks_first(tmp_path: Path) -> None:
+    kps, nesms = pathway_title("calc.kps", "en"), pathway_title("calc.nesms", "en")
+
+    async def scenario() -> None:
+        async with offline_bot(tmp_path) as (api, bot):
+            me = Clinician(api, bot)
+            await me.command("start")
+            await me.press(DX)
+            await me.press("None of these")
+            step, answers = me.step.conv.step, dict(me.step.conv.answers)
+            question = api.messages_to(USER)[-1]
+
+            await me.command("nesms")  # asked, nothing changed yet
+            assert EN("bot.state.switch_confirm", current=DX, new=nesms) in (
+                api.messages_to(USER)[-1])
+            assert me.step.conv.pathway == "spine.diagnosis" and me.step.conv.step == step
+            assert stored_chats(tmp_path)[USER]["conv"]["step"] == step
+            await me.press("↩ " + EN("bot.button.continue"))  # back to the dialog, as it was
+            assert me.step.conv.answers == answers and api.messages_to(USER)[-1] == question
+
+            await me.command("menu")
+            await me.press(kps)  # a menu choice asks too
+            confirm = api.last_message(USER)
+            assert confirm is not None and EN("bot.state.switch_confirm", current=DX,
+                                              new=kps) in confirm["text"]
+            await me.press("▶ " + kps)
+            assert me.step.conv.pathway == "calc.kps" and not me.step.conv.asked
+
+            # A confirmation left over from before is stale once the dialog moved on.
+            await me.callback(int(confirm["message_id"]),
+                              str(confirm["reply_markup"]["inline_keyboard"][0][0][
+                                  "callback_data"]))
+            assert api.callback_answers[-1]["text"] == EN("bot.closed")
+            assert me.step.conv.pathway == "calc.kps"
 
     asyncio.run(scenario())

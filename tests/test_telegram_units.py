@@ -19,6 +19,7 @@ from bot.keyboards import (
     language_keyboard,
     menu_keyboard,
     question_keyboard,
+    switch_keyboard,
 )
 from bot.logs import RedactingFormatter
 from bot.texts import about_text, advice_messages, help_text, menu_text, pack, question_messages
@@ -40,6 +41,8 @@ def test_callback_data_round_trips_and_rejects_everything_else() -> None:
     for kind in "dbrsc":
         assert decode(encode(kind, 7)) == Press(kind, 7)
     assert decode(encode("m", index=2)) == Press("m", index=2)
+    assert decode(encode("y", 5, 2)) == Press("y", 5, 2)
+    assert decode("y:5:99") is None and decode("y:5") is None
     assert decode(encode("l", lang="nl")) == Press("l", lang="nl")
     assert decode("n") == Press("n")
     for bad in ("", "a", "a:1", "a:1:2:3", "a:-1:2", "a:x:1", "t:1", "t:1:2", "t:1:2:2",
@@ -54,6 +57,7 @@ def _all_markups() -> list[Any]:
     markups += [language_keyboard()]
     for lang in LANGUAGES:
         markups += [advice_keyboard(10**9 - 1, lang), continue_keyboard(10**9 - 1, lang)]
+        markups += [switch_keyboard(10**9 - 1, i, lang) for i in range(len(FLOWS))]
         for flow in FLOWS.values():
             for question in flow.questions:
                 view = question_view(question, lang)
