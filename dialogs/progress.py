@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from logic.advice import Advice, advise
+from logic.advice import Advice, advise, open_conditions
 from logic.urgency import URGENCY_FIELDS
 
 from .conversation import Conversation
@@ -30,13 +30,15 @@ def advice_for(conv: Conversation) -> Advice:
     return advice
 
 
-def next_question(flow: Flow, advice: Advice, asked: list[str]) -> Question | None:
+def next_question(flow: Flow, advice: Advice, asked: list[str],
+                  waiting: frozenset[str] = frozenset()) -> Question | None:
     """The next question (spec §6): urgency first — a question about a finding an undecided
     urgency still needs — then the rest; within each, in the order the flow lists its questions
     (symptoms and signs, known primary, differential, imaging, details). Only questions about a
-    finding still needed (applicable, C1) and not asked before."""
+    finding still needed (applicable, C1) and not asked before; not about a finding ``waiting``
+    on an answer given as unknown (what the MRI shows, when the MRI result is unknown)."""
     urgent = {f for name in URGENCY_FIELDS for f in advice.missing_by_decision.get(name, ())}
-    needed = set(advice.missing)
+    needed = set(advice.missing) - waiting
     candidates = [q for q in flow.questions
                   if q.id not in asked and needed.intersection(q.sets)]
     for question in candidates:
@@ -50,7 +52,7 @@ def narrowed(question: Question, advice: Advice, conv: Conversation) -> Question
     needed and not yet answered (C1); the others keep their answers or stay unasked."""
     if question.kind != "multi" or not question.findings:
         return question
-    needed = set(advice.missing)
+    needed = set(advice.missing) - waiting_on_unknown(conv)
     keep = tuple(o for o in question.options
                  if o.value in needed and o.value not in conv.answers)
     return replace(question, findings=tuple(str(o.value) for o in keep), options=keep)
@@ -63,6 +65,17 @@ def current_question(conv: Conversation) -> Question | None:
     return narrowed(FLOWS[conv.pathway].question(conv.state), advice_for(conv), conv)
 
 
+def waiting_on_unknown(conv: Conversation) -> frozenset[str]:
+    """Findings that may apply only if a finding answered "unknown" turns out a certain way:
+    the dialog does not ask them (it cannot learn the answer they wait on)."""
+    unknown = {f for f, v in conv.answers.items() if v is None}
+    if not unknown:
+        return frozenset()
+    gates = open_conditions(conv.pathway, conv.known())
+    return frozenset(f for f, waits in gates.items() if waits and set(waits) <= unknown)
+
+
 def next_state(conv: Conversation) -> str:
-    question = next_question(FLOWS[conv.pathway], advice_for(conv), conv.asked)
+    question = next_question(FLOWS[conv.pathway], advice_for(conv), conv.asked,
+                             waiting_on_unknown(conv))
     return question.id if question else ADVICE

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from logic.advice import Advice, Provisional
+from logic.domains import domains
 from logic.lm_treatment import WBRT_NOT_ADVISED
 from logic.pathway import GUIDELINES
 from logic.pathways import PATHWAYS
@@ -108,12 +109,14 @@ SURGERY_NOT_CHOSEN = N_("dec.surgery_preferred.true_not_chosen")
 
 def decision_text(name: str, value: Any, lang: str, at: datetime,
                   findings: Mapping[str, Any] | None = None,
-                  decisions: Mapping[str, Any] | None = None) -> str | None:
+                  decisions: Mapping[str, Any] | None = None, *,
+                  checklist: bool = True) -> str | None:
     """One decided field as text; ``None`` when a decided empty value is not worth showing.
     ``at`` is the anchor a window counts from (:func:`dialogs.deadlines.anchor`).
     ``findings`` (the known answers, when there is a conversation) adds what depends on the
     case: the MRI window shown as done once there is a result (C6), the WBRT remark only for
-    the primaries it is about."""
+    the primaries it is about. ``checklist=False`` leaves out a checklist that goes with the
+    decision (shown once, elsewhere)."""
     t = translator(lang)
     view = FIELDS[name]
     known = findings or {}
@@ -130,8 +133,8 @@ def decision_text(name: str, value: Any, lang: str, at: datetime,
             if chosen is not None:
                 wording = SURGERY_CHOSEN if chosen == "surgery" else SURGERY_NOT_CHOSEN
                 text = t(wording)
-        if name == "rehabilitation_consult" and value is True:
-            text += "".join("\n  ☐ " + t(item_key(name, c)) for c in REHAB_CHECKLIST)
+        if name == "rehabilitation_consult" and value is True and checklist:
+            text += "".join("\n  – " + t(item_key(name, c)) for c in REHAB_CHECKLIST)
         if name == "next_step" and value == "treatment":  # spec §3.2: name the start window
             if known.get("mesmc_deficit") is True:
                 text += " " + t("dec.next_step.treatment_within_24h")
@@ -182,8 +185,16 @@ def provisional_text(name: str, provisional: Provisional, lang: str, at: datetim
     decision = (shown or t(field_key(name))).rstrip(".")
     if not provisional.unless:
         return t("ui.provisional", decision=decision)
-    return t("ui.provisional_unless", decision=decision,
-             unless=_and(lang, [_label(t(finding_key(f))) for f in provisional.unless]))
+    named = _and(lang, [_label(t(finding_key(f))) for f in provisional.unless])
+    if all(FINDING_KINDS.get(f) == "bool" for f in provisional.unless):
+        return t(PROVISIONAL_UNLESS, decision=decision, unless=named)  # "... are excluded"
+    return t(PROVISIONAL_UNTIL, decision=decision, unless=named)  # "... until ... are known"
+
+
+PROVISIONAL_UNLESS = N_("ui.provisional_unless")
+PROVISIONAL_UNTIL = N_("ui.provisional_until")
+# What kind each finding is (yes/no or not), for the wording of a provisional urgency.
+FINDING_KINDS = {name: d.kind for p in PATHWAYS.values() for name, d in domains(p.findings).items()}
 
 
 PROPER_NAMES = ("Lhermitte",)  # labels that start with a name keep their capital
@@ -232,7 +243,8 @@ def settled_text(pathway: str, newly: dict[str, Any], lang: str, now: datetime,
                                                       anchor(conv, name, now)))
             elif name in newly and name not in skip and not FIELDS[name].always:
                 text = decision_text(name, newly[name], lang, anchor(conv, name, now), findings,
-                                     advice.decisions if advice is not None else None)
+                                     advice.decisions if advice is not None else None,
+                                     checklist=False)  # the checklist comes with the advice
                 if text:
                     lines.append("✅ " + text)
     return "\n".join(lines)

@@ -18,7 +18,7 @@ from typing import Any
 from .conversation import Conversation
 from .flows import FLOWS
 from .parsing import Parsed, parse_codes
-from .progress import ADVICE, advice_for, narrowed, next_state
+from .progress import ADVICE, advice_for, narrowed, next_state, waiting_on_unknown
 from .questions import UNKNOWN, Question
 
 # Values on both sides of each threshold in the rules (spine:dx-3, NESMS, KPS 70).
@@ -66,8 +66,10 @@ def _visit(result: WalkResult, pathway: str, answers: dict[str, Any],
     result.edges.add((asked[-1] if asked else "start", dest))
     if dest == ADVICE:
         result.paths_ended_in_advice += 1
+        waiting = waiting_on_unknown(conv)
         for finding in advice_for(conv).missing:
-            if finding not in conv.answers and flow.question_for(finding):
+            if finding not in conv.answers and finding not in waiting and flow.question_for(
+                    finding):
                 result.problems.append(f"advice with {finding} never asked")
         return None
     if dest in asked:

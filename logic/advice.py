@@ -216,6 +216,15 @@ def advise_findings(pathway: Pathway, findings: Findings) -> Advice:
     )
 
 
+def open_conditions(pathway_id: str, findings: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    """For every finding whose "applies when" is still open: the findings it waits on."""
+    pathway = PATHWAYS[pathway_id]
+    _, parts, _ = _applicable(pathway, pathway.findings.model_validate(findings))
+    offset = 2 * len(pathway.built.fields)
+    return {name: parts[offset + k][3] for k, name in enumerate(pathway.built.finding_applies)
+            if parts[offset + k][1] is OPEN}
+
+
 def advise(pathway_id: str, findings: Mapping[str, Any] | Findings) -> Advice:
     """The advice for a pathway id and its findings (a mapping is validated first)."""
     pathway = PATHWAYS[pathway_id]
