@@ -28,7 +28,7 @@ UNIT_YEARS = N_("unit.years")
 UNIT_ALBUMIN = N_("unit.g_per_l")
 UNIT_KPS = N_("unit.kps")
 KPS_PRESETS = tuple((value, option_key("kps", value)) for value, _ in KPS_TABLE)
-# Where a rule reads only a threshold, its two sides as buttons next to typing (spec §6); the
+# Where a rule reads only a threshold, its two sides as buttons next to typing (spec §6). SPEC: the
 # value stored is one on that side, and the answer reads back as the button's words.
 KPS_THRESHOLD = ((70, N_("opt.kps.at_least_70")), (60, N_("opt.kps.below_70")))
 ALBUMIN_PRESETS = ((35, N_("opt.albumin.at_least_35")), (34, N_("opt.albumin.below_35")))

@@ -12,6 +12,8 @@ SOURCE = "lm:bg-verantwoording"
 
 
 def scope(f: Facts) -> Rule:
+    # SPEC: scope always applies (§2), so the primary tumour is asked even when LM is not
+    # suspected; every other field is then not applicable.
     return first([(f.is_("primary_tumor", *HAEMATOLOGICAL), "out_of_scope_haematological",
                    Branch(SOURCE))], "in_scope", Branch(SOURCE))
 

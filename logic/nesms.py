@@ -45,6 +45,8 @@ class Nesms:
     median_survival: Literal["under_3_months", "over_6_months"]
 
 
+# SPEC: §4 names score_low/high and mbauer_low/high; the other fields of a range are ours: the
+# points at the upper end, median survival only when both ends agree, no Tabel 4 mortality.
 @dataclass(frozen=True, slots=True)
 class NesmsRange:
     """I-7 (revised): with an unknown primary the two tumour items are open, so the score is a

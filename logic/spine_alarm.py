@@ -16,7 +16,8 @@ SUDDEN = (
     "sudden_sensory_level",
     "sudden_cannot_walk",
 )
-# I-9: not on the leaflet, but contact now as well (spine:dx-1, spine:bg-inleiding).
+# I-9: not on the leaflet, but contact now as well (spine:dx-1, spine:bg-inleiding). SPEC: a
+# provisional contact_now raises I-9 only when one of these is the unknown finding.
 NOT_SUDDEN = ("increasing_weakness_or_numbness", "new_bladder_or_bowel_problems")
 SRC = "spine:app-1"
 

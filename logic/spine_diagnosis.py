@@ -83,7 +83,8 @@ def rules(f: Facts) -> Rules:
 
     primary_unknown = f.is_("primary_tumor", "unknown")
     known_primary = f.is_("primary_tumor", *KNOWN_PRIMARIES)
-    # heme_malignancy_in_dd applies unless the primary is itself haematological.
+    # heme_malignancy_in_dd applies unless the primary is itself haematological. SPEC: so with a
+    # lymphoma or myeloma primary a severe deficit gives start_now, as written (clinician's look).
     heme = all_(not_(f.is_("primary_tumor", *HEME)), f.flag("heme_malignancy_in_dd"))
     deficit_possible = any_(f.flag("mesmc_deficit"), f.flag("bilateral_radicular"),
                             not_(f.is_("unilateral_radicular_deficit", "none")))
@@ -169,6 +170,8 @@ def rules(f: Facts) -> Rules:
         ],
         Branch("spine:dx-6, spine:bg-tabel-2, spine:bg-tabel-3, spine:bg-klinische-presentatie"),
     )
+    # SPEC: "with an MRI window" needs the window decided: while it is only provisional the list
+    # stays undecided (deciding it earlier could let a later answer change it, C9).
     instructions = collect(
         [
             *((code, TRUE) for code in INSTRUCTIONS),
