@@ -312,8 +312,13 @@ def _first(g: _Codegen, i: int, node: First) -> None:
     # holds (or all are false), and the value it gives is a plain one (not a rule). That value is
     # the outcome, because of those conditions; its possible mapping is made once.
     fast: list[tuple[list[int], int | None, Value, Branch]] = []  # false, true, value, branch
+    # A later branch giving the same plain value: when its condition holds too, it also led to
+    # the value (the rationale names it), so branches with such a twin take the general path.
+    twins = {j: [k for k in range(j) if _same_plain(node.rules[k][1], node.rules[j][1])]
+             for j in range(len(node.rules))}
+    twinned = {k for ks in twins.values() for k in ks}
     for k, (_, value, branch) in enumerate(node.rules if g.shortcuts else ()):
-        if isinstance(value, Rule):
+        if isinstance(value, Rule) or k in twinned:
             break
         fast.append((conds[:k], conds[k], value, branch))
     else:
@@ -326,16 +331,20 @@ def _first(g: _Codegen, i: int, node: First) -> None:
         g.emit(f"{'el' if k else ''}if {' and '.join(tests)}:",
                *(["    " + setup] if setup else []),
                "    " + g.set(i, g.const({value: branch}), g.const(value), because, "()"))
-    general = ["poss = {}; bb = (); nn = (); many = False", "for _ in ONCE:"]
+    general = ["poss = {}; bb = (); nn = (); many = False; hk = -1", "for _ in ONCE:"]
     if not node.rules:
         general.append("    pass")
-    for (_, value, branch), c in zip(node.rules, conds, strict=True):
+    for k, ((_, value, branch), c) in enumerate(zip(node.rules, conds, strict=True)):
         general += [f"    bb += b{c}",
                     f"    if v{c} is not False:",
                     f"        if v{c} is not True: nn += n{c}",
                     *("        " + line for line in _add(g, value, branch)),
-                    f"        if v{c} is True: break"]
+                    f"        if v{c} is True: hk = {k}; break"]
     general += ["else:", *("    " + line for line in _add(g, node.default, node.default_branch))]
+    for j, earlier in twins.items():
+        if earlier:
+            general.append(f"if hk in {tuple(earlier)!r} and v{conds[j]} is True: "
+                           f"bb += b{conds[j]}")
     bb, nn = g.unique("bb", conds + values), g.unique("nn", conds + values)
     general += ["if not many and len(poss) == 1: "
                 + g.set(i, "poss", "next(iter(poss))", bb, "()"),
@@ -344,6 +353,11 @@ def _first(g: _Codegen, i: int, node: First) -> None:
         g.emit("else:", *("    " + line for line in general))
     else:
         g.emit(*general)
+
+
+def _same_plain(a: object, b: object) -> bool:
+    """Two first() values that are the same plain value (not rules)."""
+    return not isinstance(a, Rule) and not isinstance(b, Rule) and a == b
 
 
 def _collect(g: _Codegen, i: int, node: Collect) -> None:

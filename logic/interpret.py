@@ -177,7 +177,7 @@ class Evaluator:
             if o.current is OPEN:
                 needs.extend(o.needs)
 
-        for cond, value, branch in node.rules:
+        for k, (cond, value, branch) in enumerate(node.rules):
             c = self(cond)
             because.extend(c.because)
             if c.current is False:
@@ -186,6 +186,11 @@ class Evaluator:
                 needs.extend(c.needs)
             add(value, branch)
             if c.current is True:
+                # A later branch giving the same plain value whose condition holds too also led
+                # to it: the rationale names its findings (the value rests on this branch).
+                for later, twin, _ in node.rules[k + 1:]:
+                    if _same_plain(value, twin) and self(later).current is True:
+                        because.extend(self(later).because)
                 break
         else:
             add(node.default, node.default_branch)
@@ -216,6 +221,10 @@ class Evaluator:
             branch = Branch(branch.source, _unique((*branch.interpretations, *raised)))
         value = tuple(codes)
         return make({value: branch}, _unique(because), (), value)
+
+
+def _same_plain(a: object, b: object) -> bool:
+    return not isinstance(a, Rule) and not isinstance(b, Rule) and a == b
 
 
 def unless(evaluate: Evaluator, node: Rule, target: Value) -> tuple[str, ...]:

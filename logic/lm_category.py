@@ -9,7 +9,7 @@ from .facts import Facts
 from .findings import LmCategoryFindings, LmPerformanceFindings
 from .outcome import Branch, Outcome, known, truth, unknown
 from .pathway import Pathway
-from .rules import Rule, Rules, all_, any_, custom, first, not_
+from .rules import Rule, Rules, all_, custom, first, not_
 
 SOURCE = "lm:bg-behandeling"
 # Prognosis per category (lm:bg Behandeling).
@@ -40,9 +40,10 @@ def category(f: Facts) -> Rule:
             (all_(fit, not_(f.flag("severe_encephalopathy_or_deficit")),
                   f.is_("systemic_disease", "not_threatening"),
                   not_(f.flag("therapy_resistance"))), 1, Branch(SOURCE)),
-            (all_(not_(fit), progressive), 3, Branch(SOURCE, ("I-8",))),
-            # Category 2 although one of the two category-3 conditions holds: that rests on I-8.
-            (any_(not_(fit), progressive), 2, Branch(SOURCE, ("I-8",))),
+            (all_(not_(fit), progressive), 3, Branch(SOURCE)),
+            # Category 2 with KPS < 70 and a systemic disease other than progressive untreatable:
+            # only there does I-8 change the category (spec §4).
+            (all_(not_(fit), not_(progressive)), 2, Branch(SOURCE, ("I-8",))),
         ],
         2,
         Branch(SOURCE),

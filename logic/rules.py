@@ -16,8 +16,11 @@ What each combinator gives over partly known findings (the compiler implements e
 * :func:`at_least` is decided once enough parts are true (because of those) or too few can be
   (because of all); while open, because of the decided parts, needing the open ones;
 * :func:`first`: the first rule whose condition holds gives its value; the default applies when none
-  does. While a condition is open, its value and everything after it stay possible (the condition's
-  needs first, then its value's); when all possible values are equal the outcome is decided anyway.
+  does. A later rule giving the same plain value whose condition holds too also led to it: its
+  findings join the rationale (the value rests on the first one's source and interpretations).
+  While a condition is open, its value and everything after it stay possible (the condition's
+  needs first, then its value's); when all possible values are equal the outcome is decided
+  anyway.
   The same value from several branches keeps the first source and the interpretations they
   share (one is raised only when the value certainly rests on it);
 * :func:`collect`: the codes whose condition holds, decided once every condition is;

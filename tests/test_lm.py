@@ -40,9 +40,11 @@ def test_i8_both_conditions_for_category_3() -> None:
     advice = run("calc.lm_category", kps=40, systemic_disease="threatening_treatable", **CAT1)
     assert advice.decisions["lm_category"] == 2
     assert [i.id for i in advice.interpretations] == ["I-8"]
+    # Both category-3 conditions hold: category 3 under any reading, so I-8 is not raised
+    # (spec §4: "raised only when it changes the category"; found by a second reader).
     advice = run("calc.lm_category", kps=40, systemic_disease="progressive_untreatable")
     assert advice.decisions["lm_category"] == 3
-    assert [i.id for i in advice.interpretations] == ["I-8"]
+    assert advice.interpretations == []
 
 
 def test_adl_independence_stands_in_for_kps_70() -> None:
