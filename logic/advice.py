@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel
 
@@ -118,6 +118,14 @@ _INTERPRETATIONS = {i: Interpretation(i, text) for i, text in INTERPRETATIONS.it
 _ORDER = {i: int(i[2:]) for i in INTERPRETATIONS}  # I-1, I-2, ..., I-16 in numeric order
 
 
+class _Values:
+    """Findings by name as the compiled rules read them (``findings.__dict__``), without
+    validating again what was validated."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.__dict__ = values
+
+
 def _applicable(pathway: Pathway, findings: Findings,
                 ) -> tuple[Findings, tuple[Parts, ...], list[str]]:
     """The findings without those given where they cannot apply (spec §2: accepted, ignored and
@@ -133,8 +141,8 @@ def _applicable(pathway: Pathway, findings: Findings,
         if not drop:
             return findings, parts, ignored
         ignored += drop
-        # The same model without the dropped values (set directly: they were validated).
-        findings = findings.model_construct(**{**values, **dict.fromkeys(drop)})
+        # The same values without the dropped ones, as the rules read them (validated already).
+        findings = cast(Findings, _Values({**values, **dict.fromkeys(drop)}))
         parts = pathway.evaluate(findings)
 
 
