@@ -282,14 +282,16 @@ def advice_text(advice: Advice, lang: str, now: datetime,
                 lines.append("• " + text)
         if lines:
             out += ["", t(f"section.{section}").upper(), *lines]
-    out += ["", t("ui.rationale").upper()]
+    reasons = []
     for r in advice.rationale:
         if not _shown(advice, r.decision):
             continue
         because = "; ".join(finding_with_answer(f, flow, conv, lang) for f in r.because
                             ) or t("ui.always")
-        out.append(t("ui.because", field=t(field_key(r.decision)), because=because,
-                     source=r.source))
+        reasons.append(t("ui.because", field=t(field_key(r.decision)), because=because,
+                         source=r.source))
+    if reasons:  # no empty heading when nothing is decided yet
+        out += ["", t("ui.rationale").upper(), *reasons]
     if advice.interpretations:
         out += ["", t("ui.interpretations").upper()]
         out += [f"• {t(interpretation_key(i.id))}" for i in advice.interpretations]
