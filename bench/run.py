@@ -24,7 +24,9 @@ sys.path.insert(0, str(ROOT))
 import yaml  # noqa: E402
 
 # Imported here, not inside a part: a harness that cannot be imported fails the run at once.
+from bench.advice_screen import bench_advice_screen  # noqa: E402
 from bench.bot_throughput import bench_bot  # noqa: E402
+from bench.flowcharts import run as bench_flowcharts  # noqa: E402
 from bench.load import bench_load  # noqa: E402
 from dialogs import engine  # noqa: E402
 from dialogs.render import question_view  # noqa: E402
@@ -155,6 +157,8 @@ def main() -> int:
         ("state", bench_state),
         ("bot throughput", lambda: bench_bot(chats=100 if args.quick else 1000)),
         ("load", lambda: bench_load(strangers=500 if args.quick else 2000)),
+        ("advice screen", bench_advice_screen),
+        ("flowcharts", bench_flowcharts),
     ]
     results: dict[str, Any] = {"machine": machine()}
     failed: list[str] = []

@@ -37,6 +37,7 @@ from .metrics import Latency, MetricsServer, render
 from .ordering import PerChatOrder
 from .pacing import ChatPacing
 from .persistence import SqlitePersistence
+from .reminders import Reminders
 from .replies import HELD, UNSURE, Replies
 from .settings import Settings
 from .webhook import WebhookServer
@@ -111,14 +112,17 @@ class TelegramBot:
                     settings.default_language, self.stats)
         self.application.add_handler(TypeHandler(Update, gate), group=-1)
         self.replies = Replies(self.chats, self.clock)
-        Dialog(self.chats, self.replies, self.stats,
-               settings.allowed_user_ids).register(self.application)
+        self.reminders = Reminders(self.persistence, self.clock)
+        self.reminders.attach(self.application)
+        Dialog(self.chats, self.replies, self.stats, settings.allowed_user_ids,
+               self.reminders).register(self.application)
 
     # --- life cycle (run_polling/run_webhook call these; tests use running()) ----------------
     async def _post_init(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         if not self.settings.allowed_user_ids:
             log.warning("ALLOWED_USER_IDS is empty: every user will be refused")
         await self.purge()
+        self.reminders.restore()
         await self.set_commands()
         self._purger = asyncio.create_task(self._purge_loop(), name="purge-idle")
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import Message, Update
-from telegram.constants import ChatType, ParseMode
+from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import (
     Application,
@@ -28,9 +28,13 @@ from telegram.ext import (
 )
 
 from dialogs import engine
+from dialogs.charts import GUIDELINE_PATHWAYS, path_picture
+from dialogs.clock import format_clock, parse_local_time
+from dialogs.deadlines import open_deadlines
 from dialogs.flowchart import mermaid
 from dialogs.flows import MENU
 from dialogs.i18n import N_, translator
+from dialogs.keys import field_key
 from dialogs.questions import UNKNOWN
 from dialogs.render import pathway_title, question_view
 
@@ -43,14 +47,16 @@ from .keyboards import (
     Press,
     continue_keyboard,
     decode,
+    done_keyboard,
     language_keyboard,
     menu_keyboard,
     selectable,
     switch_keyboard,
 )
 from .pacing import ShuttingDown
+from .reminders import Reminders
 from .replies import Replies
-from .texts import about_text, chart_note_messages, help_text, menu_text
+from .texts import about_text, chart_note_reply, help_text, menu_text
 
 __all__ = ["COMMANDS", "Dialog"]
 
@@ -58,6 +64,12 @@ log = logging.getLogger(__name__)
 
 Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 CALCULATORS = {"nesms": "calc.nesms", "kps": "calc.kps"}
+ERR_TIME = N_("error.time")
+REMIND_SET = N_("bot.remind.set")
+PHOTO_CAPTION = N_("bot.flowchart.photo_caption")
+REMIND_NONE = N_("bot.remind.none")
+REMIND_CLEARED = N_("bot.remind.cleared")
+SUMMARY_CAPTION = N_("bot.summary.caption")
 #: Commands in menu order, with the key of their description in the command menu.
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", N_("bot.command.start")),
@@ -69,6 +81,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("nesms", N_("bot.command.nesms")),
     ("kps", N_("bot.command.kps")),
     ("flowchart", N_("bot.command.flowchart")),
+    ("time", N_("bot.command.time")),
     ("language", N_("bot.command.language")),
     ("about", N_("bot.command.about")),
     ("help", N_("bot.command.help")),
@@ -80,13 +93,18 @@ def _flowchart(pathway: str) -> str:
     return mermaid(pathway)
 
 
+#: ``/start PAYLOAD`` deep links (t.me/<bot>?start=PAYLOAD): a ward's QR code opens a pathway.
+DEEP_LINKS = {"alarm": "spine.alarm", "spine": "spine.diagnosis", "lm": "lm.diagnosis"}
+
+
 def _esc(text: str) -> str:
     return html.escape(text, quote=False)
 
 
 class Dialog:
     def __init__(self, chats: Chats, replies: Replies, stats: Stats,
-                 allowed: frozenset[int]) -> None:
+                 allowed: frozenset[int], reminders: Reminders | None = None) -> None:
+        self.reminders = reminders
         self.chats = chats
         self.replies = replies
         self.clock = replies.clock
@@ -99,7 +117,7 @@ class Dialog:
             "start": self.start, "menu": self.menu, "back": self.back, "restart": self.restart,
             "summary": self.summary, "cancel": self.cancel, "nesms": self.calculator,
             "kps": self.calculator, "flowchart": self.flowchart, "language": self.language,
-            "about": self.about, "help": self.help,
+            "about": self.about, "help": self.help, "time": self.time,
         }
         for name, callback in commands.items():
             # The flowchart can take seconds to draw: it does not hold up other chats.
@@ -137,6 +155,11 @@ class Dialog:
     async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         state = self._state(update, context)
         await self.chats.save(state)
+        pathway = DEEP_LINKS.get((context.args or [""])[0].lower())
+        if pathway is not None:
+            if not await self._asked_to_switch(context, state, pathway):
+                await self._start_pathway(context, state, pathway)
+            return
         await self.replies.send(context.bot, state.chat_id,
                                 [menu_text(state.lang, with_opening=True)],
                                 menu_keyboard(state.lang))
@@ -184,9 +207,16 @@ class Dialog:
 
     async def _send_summary(self, context: ContextTypes.DEFAULT_TYPE, state: ChatState) -> None:
         assert state.conv is not None
-        messages = chart_note_messages(state.conv, engine.current(state.conv), state.lang,
-                                       self.clock.now())
-        await self.replies.send(context.bot, state.chat_id, messages)
+        conv = state.conv
+        note = chart_note_reply(conv, engine.current(conv), state.lang, self.clock.now())
+        if isinstance(note, str):
+            await self.replies.send(context.bot, state.chat_id, [note])
+            return
+        t = translator(state.lang)
+        await context.bot.send_document(state.chat_id, note,
+                                        filename=f"chart-note-{conv.pathway}.txt",
+                                        caption=_esc(t(SUMMARY_CAPTION)),
+                                        parse_mode=ParseMode.HTML)
 
     async def cancel(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         state = self._state(update, context)
@@ -195,6 +225,7 @@ class Dialog:
             return
         old = state.msg
         self.chats.end(state)
+        await self._action_over(context, state)
         await self.chats.save(state)
         await self.replies.close(context.bot, state.chat_id, [old])
         t = translator(state.lang)
@@ -224,18 +255,52 @@ class Dialog:
         return True
 
     async def flowchart(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """This patient's path as a photo (drawn in a thread, "sending a photo…" meanwhile);
+        the mermaid text as a document when no engine could draw it."""
         state = self._state(update, context)
         if state.conv is None:
             await self._no_dialog(context, state)
             return
-        pathway = state.conv.pathway
-        text = await asyncio.to_thread(_flowchart, pathway)
+        conv = state.conv
+        pathway = conv.pathway
         t = translator(state.lang)
-        # i18n: caption of the .mmd file; {title} is the pathway's menu title
-        caption = t("bot.flowchart.caption", title=pathway_title(pathway, state.lang))
-        await context.bot.send_document(state.chat_id, text.encode("utf-8"),
-                                        filename=f"flowchart-{pathway}.mmd",
-                                        caption=_esc(caption), parse_mode=ParseMode.HTML)
+        # i18n: caption of the flowchart; {title} is the pathway's menu title
+        caption = _esc(t("bot.flowchart.caption", title=pathway_title(pathway, state.lang)))
+        if pathway not in GUIDELINE_PATHWAYS:  # a calculator: its questions as text
+            text = await asyncio.to_thread(_flowchart, pathway)
+            await context.bot.send_document(state.chat_id, text.encode("utf-8"),
+                                            filename=f"flowchart-{pathway}.mmd",
+                                            caption=caption, parse_mode=ParseMode.HTML)
+            return
+        try:
+            await context.bot.send_chat_action(state.chat_id, ChatAction.UPLOAD_PHOTO)
+        except TelegramError as exc:
+            log.info("could not send the chat action: %s", type(exc).__name__)
+        drawn = await asyncio.to_thread(path_picture, pathway, state.lang, conv.known())
+        log.info("flowchart %s drawn by %s in %.0f ms", pathway, drawn.engine, drawn.ms)
+        if drawn.picture:
+            # i18n: caption of the path picture; {title} is the pathway's menu title
+            photo = _esc(t(PHOTO_CAPTION, title=pathway_title(pathway, state.lang)))
+            await context.bot.send_photo(state.chat_id, drawn.data, caption=photo,
+                                         parse_mode=ParseMode.HTML)
+        else:
+            await context.bot.send_document(state.chat_id, drawn.data,
+                                            filename=f"flowchart-{pathway}.mmd",
+                                            caption=caption, parse_mode=ParseMode.HTML)
+
+    async def time(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """``/time HH:MM``: the time of presentation; every deadline counts from it."""
+        state = self._state(update, context)
+        if state.conv is None:
+            await self._no_dialog(context, state)
+            return
+        now = self.clock.now()
+        moment = parse_local_time(" ".join(context.args or []), now)
+        if moment is None:
+            t = translator(state.lang)
+            await self._say(context, state, t(ERR_TIME))
+            return
+        await self.replies.show(context.bot, state, engine.presented_at(state.conv, moment, now))
 
     async def unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         state = self._state(update, context)
@@ -344,7 +409,7 @@ class Dialog:
         if conv is None:
             await self._expired(context, state, query)
             return
-        if press.step != conv.step or not (current_msg or press.kind == "c"):
+        if press.step != conv.step or not (current_msg or press.kind in "cx"):
             await self._closed(query, state)
             if conv is not None and not arrived:
                 # The reply to the last step never arrived (e.g. a restart in between).
@@ -364,6 +429,15 @@ class Dialog:
         elif press.kind == "s":
             await self.replies.ack(query)
             await self._send_summary(context, state)
+        elif press.kind == "w" and current.done:
+            await self.replies.ack(query)
+            await self._remind(context, state)
+        elif press.kind == "x":
+            await self.replies.ack(query)
+            await self._action_over(context, state)
+            await self.chats.save(state)
+            await self.replies.close(context.bot, state.chat_id, [message.message_id])
+            await self._say(context, state, translator(state.lang)(REMIND_CLEARED))
         elif current.question is None:
             await self._closed(query, state)
         else:
@@ -403,6 +477,29 @@ class Dialog:
                                     query=query)
         else:
             await self._closed(query, state)
+
+    # --- deadlines that remind ------------------------------------------------------------------
+    async def _remind(self, context: ContextTypes.DEFAULT_TYPE, state: ChatState) -> None:
+        """Remind 60 and 15 minutes before each deadline still to come."""
+        assert state.conv is not None and self.reminders is not None
+        t = translator(state.lang)
+        count = self.reminders.plan(state.chat_id, state.data, state.conv, state.lang)
+        await self.chats.save(state)
+        if not count:
+            await self._say(context, state, t(REMIND_NONE))
+            return
+        now = self.clock.now()
+        actions = "\n".join(f"• {t(field_key(name))} — {format_clock(deadline, state.lang)}"
+                            for name, deadline in open_deadlines(state.conv, now))
+        # i18n: {actions} one line per action with its deadline
+        await self.replies.send(context.bot, state.chat_id, [_esc(t(REMIND_SET, actions=actions))],
+                                done_keyboard(state.conv.step, state.lang))
+
+    async def _action_over(self, context: ContextTypes.DEFAULT_TYPE, state: ChatState) -> None:
+        """Done or cancelled: no more reminders, the urgent advice unpinned (caller saves)."""
+        if self.reminders is not None:
+            self.reminders.clear(state.chat_id, state.data)
+        await Reminders.unpin(context.bot, state.chat_id, state.data)
 
     # --- errors -------------------------------------------------------------------------------
     async def error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

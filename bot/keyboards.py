@@ -11,6 +11,7 @@ press changes the dialog, so a stale, repeated or forged press is recognised and
 ``d:S``    submit the toggled options of step S ("Done")
 ``b:S``    back (undo the last answer)           ``r:S``  start this pathway again
 ``s:S``    the chart note                         ``c:S``  show where the dialog stands
+``w:S``    remind me before the deadlines         ``x:S``  the urgent action is done
 ``m:I``    start pathway ``MENU[I]``              ``n``    show the menu
 ``y:S:I``  yes: end the dialog at step S and start pathway ``MENU[I]`` instead
 ``l:XX``   choose the language XX (nl or en)
@@ -40,6 +41,7 @@ __all__ = [
     "advice_keyboard",
     "continue_keyboard",
     "decode",
+    "done_keyboard",
     "encode",
     "language_keyboard",
     "menu_keyboard",
@@ -55,12 +57,15 @@ DONE = N_("bot.button.done")
 SUMMARY = N_("bot.button.summary")
 MENU_BUTTON = N_("bot.button.menu")
 CONTINUE = N_("bot.button.continue")
+REMIND = N_("bot.button.remind")
+ACTION_DONE = N_("bot.button.action_done")
 
-_STEP_KINDS = "atdbrsc"
+TWO_COLUMNS_FROM = 6  # a choice with more options than this is laid out in two columns
+_STEP_KINDS = "atdbrscwx"
 _PATTERN = re.compile(
     r"a:(?P<step>\d{1,9}):(?P<index>\d{1,3})"
     r"|t:(?P<tstep>\d{1,9}):(?P<tindex>\d{1,3}):(?P<on>[01])"
-    r"|(?P<kind2>[dbrsc]):(?P<step2>\d{1,9})"
+    r"|(?P<kind2>[dbrscwx]):(?P<step2>\d{1,9})"
     r"|m:(?P<menu>\d{1,2})"
     r"|y:(?P<ystep>\d{1,9}):(?P<yindex>\d{1,2})"
     r"|l:(?P<lang>[a-z]{2})"
@@ -73,7 +78,7 @@ _PATTERN = re.compile(
 class Press:
     """A decoded button press."""
 
-    kind: str  # one of a t d b r s c m y n l
+    kind: str  # one of a t d b r s c w x m y n l
     step: int | None = None
     index: int | None = None
     lang: str | None = None
@@ -157,6 +162,12 @@ def question_keyboard(view: QuestionView, step: int, lang: str, *, toggles: Sequ
                      if o.value != UNKNOWN])
         rows.append([_button(o.label, encode("a", step, i)) for i, o in options
                      if o.value == UNKNOWN])
+    elif len(options) > TWO_COLUMNS_FROM:  # a long list: two columns, unknown on its own row
+        buttons = [_button(o.label, encode("a", step, i)) for i, o in options
+                   if o.value != UNKNOWN]
+        rows += [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+        rows += [[_button(o.label, encode("a", step, i))] for i, o in options
+                 if o.value == UNKNOWN]
     else:
         rows += [[_button(o.label, encode("a", step, i))] for i, o in options]
     if can_go_back:
@@ -164,9 +175,11 @@ def question_keyboard(view: QuestionView, step: int, lang: str, *, toggles: Sequ
     return InlineKeyboardMarkup(rows)
 
 
-def advice_keyboard(step: int, lang: str) -> InlineKeyboardMarkup:
+def advice_keyboard(step: int, lang: str, *, remind: bool = False) -> InlineKeyboardMarkup:
+    """Back, restart, chart note, menu; with an urgent deadline first "⏰ remind me"."""
     t = translator(lang)
-    return InlineKeyboardMarkup([
+    top = [[_button("⏰ " + t(REMIND), encode("w", step))]] if remind else []
+    return InlineKeyboardMarkup([*top,
         [_button("⬅ " + t(common_text.BACK), encode("b", step)),
          _button("↺ " + t(common_text.RESTART), encode("r", step))],
         [_button("📋 " + t(SUMMARY), encode("s", step)), _button("☰ " + t(MENU_BUTTON), "n")],
@@ -190,6 +203,12 @@ def switch_keyboard(step: int, index: int, lang: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([
         [_button("▶ " + pathway_title(MENU[index], lang), encode("y", step, index))],
         [_button("↩ " + translator(lang)(CONTINUE), encode("c", step))]])
+
+
+def done_keyboard(step: int, lang: str) -> InlineKeyboardMarkup:
+    """Under the reminders' confirmation: the urgent action is done (reminders off, unpinned)."""
+    return InlineKeyboardMarkup([[_button("✅ " + translator(lang)(ACTION_DONE),
+                                          encode("x", step))]])
 
 
 def continue_keyboard(step: int, lang: str) -> InlineKeyboardMarkup:

@@ -38,7 +38,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 
 from dialogs.clock import Clock
-from dialogs.deadlines import note_shown
+from dialogs.deadlines import note_shown, open_deadlines
 from dialogs.engine import Step
 from dialogs.i18n import translator
 from dialogs.render import question_view, refusal_text
@@ -47,6 +47,7 @@ from .chats import Chats, ChatState
 from .dbfile import StorageError
 from .keyboards import advice_keyboard, question_keyboard
 from .pacing import ShuttingDown
+from .reminders import Reminders
 from .texts import LIMIT, advice_messages, pack, question_messages
 
 __all__ = ["HELD", "UNSURE", "Replies", "reply_record"]
@@ -152,16 +153,19 @@ class Replies:
         note_shown(step.conv, step.advice, now)  # the windows' anchors, stored with the answer
         await self.chats.save(state)  # before any reply
         await self.ack(query)
+        urgent = step.question is None and bool(open_deadlines(step.conv, now))
         if step.question is None:
             messages = advice_messages(step, lang, now)
-            markup = advice_keyboard(step.conv.step, lang)
+            markup = advice_keyboard(step.conv.step, lang, remind=urgent)
         else:
             view = question_view(step.question, lang)
             messages = question_messages(step, lang, now)
             markup = question_keyboard(view, step.conv.step, lang, toggles=state.toggles,
                                        can_go_back=bool(step.conv.asked))
-        sent = await self._deliver(bot, state, messages, markup, notice)
+        first, sent = await self._deliver(bot, state, messages, markup, notice)
         state.msg = sent.message_id
+        if urgent and first is not None:  # the urgency stays in view until done
+            await Reminders.pin(bot, state.chat_id, state.data, first.message_id)
         await self.chats.save(state)
         await self.close(bot, state.chat_id, old, pressed, None if refused else echo)
 
@@ -188,12 +192,14 @@ class Replies:
             return step, self.clock.now(), 0
 
     async def _deliver(self, bot: Any, state: ChatState, messages: list[str],
-                       markup: InlineKeyboardMarkup, notice: str | None = None) -> Message:
+                       markup: InlineKeyboardMarkup,
+                       notice: str | None = None) -> tuple[Message | None, Message]:
         """Send the reply's messages that have not arrived yet; each part that arrives is
         recorded (written through when more follow). The last one, with the keyboard, is
-        always sent."""
+        always sent. Returns the reply's first message (when it was sent now) and its last."""
         assert state.reply is not None and messages, "nothing to send"
         first = min(int(state.reply["parts"]), len(messages) - 1)
+        opening: Message | None = None
         for i in range(first, len(messages)):
             last = i == len(messages) - 1
             text = messages[i]
@@ -210,9 +216,11 @@ class Replies:
                     await self.chats.save(state)
                 raise
             state.reply["parts"] = i + 1
+            if i == 0:
+                opening = sent
             if not last:
                 await self.chats.save(state)
-        return sent
+        return opening, sent
 
     async def retick(self, bot: Any, state: ChatState, step: Step, message: Message,
                      query: CallbackQuery) -> None:

@@ -7,6 +7,7 @@ Every piece of text is escaped with :func:`html.escape`; the only tags are the o
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
 from datetime import datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -18,7 +19,6 @@ from dialogs.i18n import N_, translator
 from dialogs.parsing import read_as_line
 from dialogs.render import (
     GUIDELINE_TITLES,
-    advice_text,
     guideline_version,
     opening,
     pathway_title,
@@ -26,12 +26,13 @@ from dialogs.render import (
     refusal_text,
     settled_text,
 )
+from dialogs.screen import Block, advice_screen
 from logic.pathway import GUIDELINES
 
 __all__ = [
     "about_text",
     "advice_messages",
-    "chart_note_messages",
+    "chart_note_reply",
     "help_text",
     "menu_text",
     "pack",
@@ -100,24 +101,65 @@ def question_messages(step: Step, lang: str, now: datetime) -> list[str]:
 
 
 def advice_messages(step: Step, lang: str, now: datetime) -> list[str]:
-    """The decisions just settled (bold), then the whole advice with its urgency section bold."""
-    t = translator(lang)
-    urgency = t("section.urgency").upper()
-    lines = _read_as(step, lang) + _refusal(step, lang) + _settled(step, lang, now)
-    bold = False
-    for i, line in enumerate(advice_text(step.advice, lang, now, step.conv).split("\n")):
-        if line == urgency:
-            bold = True
-        elif not line.strip():
-            bold = False
-        lines.append((line, bold or i == 0))
-    return pack(lines)
+    """The advice on one screen (dialogs.screen): urgency first (bold), the treatment choice and
+    its reason; then the rest as expandable quotes, one per block, never split inside a block
+    unless a block alone is longer than a message."""
+    screen = advice_screen(step.advice, lang, now, step.conv)
+    lines = _read_as(step, lang) + _refusal(step, lang)
+    lines.append((screen.title, True))
+    lines += [(line, True) for text in screen.urgent for line in text.split("\n")]
+    if screen.choice:
+        lines.append(("", False))
+        lines += [(line, False) for text in screen.choice for line in text.split("\n")]
+    first = pack(lines)
+    if screen.reason:
+        first[-1] += "\n<i>" + _escape(screen.reason) + "</i>"
+    quotes = _quotes(screen.details)
+    if len(first) == 1 and len(quotes) == 1 and len(_shown(first[0] + quotes[0])) < ONE_SCREEN:
+        return [first[0] + "\n" + quotes[0]]  # short enough for one message
+    return first + quotes
 
 
-def chart_note_messages(conv: Conversation, step: Step, lang: str, now: datetime) -> list[str]:
-    """The chart note as preformatted text (easy to copy into the record)."""
+ONE_SCREEN = 1000  # characters: what a phone shows without scrolling (issue 12)
+
+
+def _shown(message_html: str) -> str:
+    """The text as Telegram shows it (tags off, entities read)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", message_html))
+
+
+QUOTE = ("<blockquote expandable>", "</blockquote>")
+
+
+def _quotes(blocks: Iterable[Block]) -> list[str]:
+    """Blocks as expandable quotes, packed into messages of at most ``LIMIT`` characters."""
+    quotes: list[tuple[str, int]] = []
+    for block in blocks:
+        body = [(block.title.upper(), True), *((x, False) for b in block.lines
+                                               for x in b.split("\n"))]
+        for part in pack(body, LIMIT - 50):
+            quotes.append((QUOTE[0] + part + QUOTE[1], sum(len(x) + 1 for x, _ in body)))
+    messages: list[str] = []
+    current: list[str] = []
+    size = 0
+    for quote, length in quotes:
+        if current and size + length > LIMIT:
+            messages.append("\n".join(current))
+            current, size = [], 0
+        current.append(quote)
+        size += length
+    if current:
+        messages.append("\n".join(current))
+    return messages
+
+
+def chart_note_reply(conv: Conversation, step: Step, lang: str, now: datetime) -> str | bytes:
+    """The chart note as one copyable block: a ``<pre>`` message, or (longer than a message)
+    the text of a .txt document."""
     note = chart_note(conv, step.advice, lang, now)
-    return pack(_plain(note), wrap=("<pre>", "</pre>"))
+    if len(note) <= LIMIT:
+        return "<pre>" + _escape(note) + "</pre>"
+    return note.encode("utf-8")
 
 
 def menu_text(lang: str, *, with_opening: bool) -> str:

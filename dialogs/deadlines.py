@@ -64,3 +64,17 @@ def anchor(conv: Conversation | None, name: str, now: datetime) -> datetime:
     if conv.presented_at is not None and conv.presented_at < first:
         return conv.presented_at
     return first
+
+
+def open_deadlines(conv: Conversation, now: datetime) -> list[tuple[str, datetime]]:
+    """The windows with a deadline still to come (an MRI window with a result is done), soonest
+    first: what a reminder is for."""
+    done = conv.answers.get("mri_result") not in (None, "pending")
+    out = []
+    for name, entry in deadlines(conv).items():
+        if "deadline" not in entry or (name == "mri_within_hours" and done):
+            continue
+        deadline = datetime.fromisoformat(str(entry["deadline"]))
+        if deadline > now:
+            out.append((name, deadline))
+    return sorted(out, key=lambda x: x[1])

@@ -15,7 +15,8 @@ def test_a_part_that_cannot_run_fails_the_run_naming_it(
     def broken(*args: object, **kwargs: object) -> dict[str, object]:
         raise ImportError("no module named 'tests'")
 
-    for name in ("bench_advise", "bench_dialog_counts", "bench_state", "bench_load"):
+    for name in ("bench_advise", "bench_dialog_counts", "bench_state", "bench_load",
+                 "bench_advice_screen", "bench_flowcharts"):
         monkeypatch.setattr(run, name, lambda *a, **k: {})
     monkeypatch.setattr(run, "bench_bot", broken)
     monkeypatch.setattr(sys, "argv", ["bench/run.py", "--quick"])

@@ -334,6 +334,8 @@ class FakeBotApi:
         self.faults: list[FaultRecord] = []
         #: Every file uploaded with multipart.
         self.uploads: list[UploadedFile] = []
+        #: The pinned message per chat (pinChatMessage/unpinChatMessage).
+        self.pinned: dict[int, int] = {}
         self._methods: dict[str, Callable[[JSON], Any]] = {
             "getMe": lambda p: dict(
                 self.bot_user,
@@ -360,6 +362,8 @@ class FakeBotApi:
             "sendDocument": self._send_document,
             "leaveChat": self._leave_chat,
             "sendChatAction": self._send_chat_action,
+            "pinChatMessage": self._pin,
+            "unpinChatMessage": self._unpin,
         }
         self._canonical = {name.lower(): name for name in self._methods}
 
@@ -1049,6 +1053,21 @@ class FakeBotApi:
                 400, "Bad Request: chat member status can't be changed in private chats"
             )
         state.bot_member = False
+        return True
+
+    def _pin(self, params: JSON) -> bool:
+        state = self._target(params)
+        message_id = _int(params, "message_id")
+        if message_id not in state.messages:
+            raise _ApiError(400, "Bad Request: message to pin not found")
+        self.pinned[state.chat["id"]] = message_id
+        return True
+
+    def _unpin(self, params: JSON) -> bool:
+        state = self._target(params)
+        message_id = _int(params, "message_id")
+        if self.pinned.get(state.chat["id"]) in (message_id, None) or message_id is None:
+            self.pinned.pop(state.chat["id"], None)
         return True
 
     def _send_chat_action(self, params: JSON) -> bool:
