@@ -505,14 +505,17 @@ class Dialog:
     async def error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log the error's type and place (never text); tell the user, answers are kept."""
         error = context.error
+        update_id = update.update_id if isinstance(update, Update) else None
+        if isinstance(error, ShuttingDown):  # expected at a stop: the reply stays pending
+            log.info("update %s: its reply was given up at the stop", update_id)
+            return
         self.stats.errors += 1
         frames = traceback.extract_tb(error.__traceback__) if error is not None else []
         where = f"{frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno}" if frames else "?"
-        update_id = update.update_id if isinstance(update, Update) else None
         what = type(error).__name__ + (f" ({error})" if isinstance(error, StorageError) else "")
         log.error("update %s failed: %s at %s", update_id, what, where)
-        if not isinstance(update, Update) or isinstance(error, Forbidden | ShuttingDown):
-            return  # nobody to tell, or no way to tell them now
+        if not isinstance(update, Update) or isinstance(error, Forbidden):
+            return
         chat, user = update.effective_chat, update.effective_user
         if (chat is None or chat.type != ChatType.PRIVATE or user is None
                 or user.id not in self.allowed or context.chat_data is None):

@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from bot.__main__ import main as bot_main
+from bot.app import TelegramBot
 from bot.datalock import lock_data_dir
 from bot.settings import ALLOWED
 from tests.fakes import FakeBotApi, FakeBotApiServer
@@ -90,3 +91,21 @@ def test_counters_and_health_on_a_local_port(tmp_path: Path,
     assert "bot_updates_errors_total 0\n" in text and "bot_replies_pending 0\n" in text
     assert "bot_up 1\n" in text and "bot_updates_waiting 0\n" in text
     assert 'bot_update_seconds{quantile="0.99"} ' in text
+
+
+def test_health_says_when_the_bot_is_stalled_or_stopped(tmp_path: Path) -> None:
+    async def scenario() -> TelegramBot:
+        async with offline_bot(tmp_path) as (api, bot):
+            await Clinician(api, bot).command("start")
+            assert bot.health()[0] is True
+            queue = bot.application.update_queue
+            bot.stats.last_progress -= 120  # nothing taken up for two minutes ...
+            assert bot.health()[0] is True  # ... with nothing waiting: idle, not stalled
+            queue.qsize = lambda: 3  # type: ignore[method-assign]
+            ok, details = bot.health()
+            assert ok is False and details["waiting_updates"] == 3
+            del queue.qsize
+        return bot
+
+    bot = asyncio.run(scenario())
+    assert bot.health()[0] is False  # stopped
