@@ -16,16 +16,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import yaml  # noqa: E402
-
+from bench.common import CASES, percentile  # noqa: E402
 from dialogs.charts import GUIDELINE_PATHWAYS, path_picture  # noqa: E402
-
-CASES = [yaml.safe_load(p.read_text()) for p in sorted((ROOT / "tests" / "cases").glob("*.yaml"))]
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def findings_for(pathway: str) -> dict[str, Any]:

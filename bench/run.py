@@ -21,24 +21,16 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import yaml  # noqa: E402
-
 # Imported here, not inside a part: a harness that cannot be imported fails the run at once.
 from bench.advice_screen import bench_advice_screen  # noqa: E402
 from bench.bot_throughput import bench_bot  # noqa: E402
+from bench.common import CASES, percentile  # noqa: E402
 from bench.flowcharts import run as bench_flowcharts  # noqa: E402
 from bench.load import bench_load  # noqa: E402
 from dialogs import engine  # noqa: E402
 from dialogs.render import question_view  # noqa: E402
 from logic.advice import advise  # noqa: E402
 from tests.dialog_driver import answer_for, drive_case  # noqa: E402
-
-CASES = [yaml.safe_load(p.read_text()) for p in sorted((ROOT / "tests" / "cases").glob("*.yaml"))]
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def bench_advise(rounds: int = 2000) -> dict[str, float]:
