@@ -1,8 +1,9 @@
 """``python -m bot``: the Telegram bot when TELEGRAM_BOT_TOKEN is set, else the console chat.
 
 ``python -m bot console [--jsonl] [--lang nl|en] [--pathway P]`` always opens the console;
-``python -m bot backup PATH`` copies the database and ``python -m bot check`` checks the settings,
-the database and the token (see :mod:`bot.operations`).
+``python -m bot backup PATH`` copies the database, ``python -m bot check`` checks the settings,
+the database and the token, and ``python -m bot qr PATHWAY [--png FILE]`` prints the deep link
+of alarm, spine or lm (and writes its QR code for a ward poster); see :mod:`bot.operations`.
 """
 
 from __future__ import annotations
@@ -31,7 +32,14 @@ def main(argv: list[str] | None = None) -> int:
     back.add_argument("path", type=Path, help="the new file to write")
     sub.add_parser("check", help="check the settings, the database and the token; exit 0 if "
                                   "all is well, 1 if a service is not usable, 2 if a setting is")
+    qr = sub.add_parser("qr", help="the deep link of a pathway (alarm, spine, lm) and its QR code")
+    qr.add_argument("pathway", help="alarm, spine or lm")
+    qr.add_argument("--png", type=Path, default=None, help="also write the QR code as PNG")
     args = parser.parse_args(argv)
+    if args.command == "qr":
+        from .operations import qr_command
+
+        return qr_command(args.pathway, args.png)
     if args.command == "backup":
         from .operations import backup_command
 

@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from telegram import BotCommand, Update
+from telegram import BotCommand, MenuButtonCommands, Update
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
@@ -26,7 +26,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 from dialogs import engine
 from dialogs.clock import Clock, SystemClock
 from dialogs.engine import Step
-from dialogs.i18n import LANGUAGES, translator
+from dialogs.i18n import LANGUAGES, N_, translator
 
 from .chats import Chats
 from .dbfile import StorageError
@@ -51,6 +51,9 @@ log = logging.getLogger(__name__)
 SEND_READ_TIMEOUT = 30.0
 STOP_GRACE = 2.0  # seconds a stop waits for replies in a flood wait before giving them up
 STALLED_AFTER = 60.0  # seconds without progress while updates wait: not healthy
+#: The bot's profile texts for care professionals (Telegram allows 512 and 120 characters).
+DESCRIPTION = N_("bot.description")
+SHORT_DESCRIPTION = N_("bot.short_description")
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member",
                    "channel_post", "edited_channel_post"]
 
@@ -124,6 +127,7 @@ class TelegramBot:
         await self.purge()
         self.reminders.restore()
         await self.set_commands()
+        await self.set_profile()
         self._purger = asyncio.create_task(self._purge_loop(), name="purge-idle")
 
     async def _post_stop(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -151,6 +155,25 @@ class TelegramBot:
             await bot.set_my_commands(commands(self.settings.default_language))
         except TelegramError as exc:
             log.warning("could not set the command menu: %s", type(exc).__name__)
+
+    async def set_profile(self) -> None:
+        """The description and short description per language (and in the default language
+        for the others), and the menu button that opens the command menu (/alarm first).
+        A failure is logged by type and never stops the bot."""
+        bot = self.application.bot
+        default = self.settings.default_language
+        for lang in (*LANGUAGES, None):
+            t = translator(lang or default)
+            try:
+                await bot.set_my_description(t(DESCRIPTION), language_code=lang)
+                await bot.set_my_short_description(t(SHORT_DESCRIPTION), language_code=lang)
+            except Exception as exc:  # never stops the bot; never log contents
+                log.warning("could not set the description (%s): %s", lang or "default",
+                            type(exc).__name__)
+        try:
+            await bot.set_chat_menu_button(menu_button=MenuButtonCommands())
+        except Exception as exc:
+            log.warning("could not set the menu button: %s", type(exc).__name__)
 
     async def resume_pending(self) -> int:
         """Send the replies that were stored but never arrived (the process stopped between

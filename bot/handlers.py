@@ -71,7 +71,9 @@ REMIND_NONE = N_("bot.remind.none")
 REMIND_CLEARED = N_("bot.remind.cleared")
 SUMMARY_CAPTION = N_("bot.summary.caption")
 #: Commands in menu order, with the key of their description in the command menu.
+#: /alarm comes first: the nurse's alarm check is one tap from the menu button.
 COMMANDS: tuple[tuple[str, str], ...] = (
+    ("alarm", N_("bot.command.alarm")),
     ("start", N_("bot.command.start")),
     ("menu", N_("bot.command.menu")),
     ("back", N_("bot.command.back")),
@@ -117,7 +119,7 @@ class Dialog:
             "start": self.start, "menu": self.menu, "back": self.back, "restart": self.restart,
             "summary": self.summary, "cancel": self.cancel, "nesms": self.calculator,
             "kps": self.calculator, "flowchart": self.flowchart, "language": self.language,
-            "about": self.about, "help": self.help, "time": self.time,
+            "about": self.about, "help": self.help, "time": self.time, "alarm": self.alarm,
         }
         for name, callback in commands.items():
             # The flowchart can take seconds to draw: it does not hold up other chats.
@@ -163,6 +165,14 @@ class Dialog:
         await self.replies.send(context.bot, state.chat_id,
                                 [menu_text(state.lang, with_opening=True)],
                                 menu_keyboard(state.lang))
+
+    async def alarm(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """``/alarm``: the nurse's alarm check, as ``/start alarm``."""
+        state = self._state(update, context)
+        await self.chats.save(state)
+        pathway = DEEP_LINKS["alarm"]
+        if not await self._asked_to_switch(context, state, pathway):
+            await self._start_pathway(context, state, pathway)
 
     async def menu(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         state = self._state(update, context)

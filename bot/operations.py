@@ -1,4 +1,5 @@
-"""Commands for the operator: ``python -m bot backup PATH`` and ``python -m bot check``.
+"""Commands for the operator: ``python -m bot backup PATH``, ``python -m bot check`` and
+``python -m bot qr PATHWAY [--png FILE]`` (the deep link of a pathway, and its QR code).
 
 Each prints one line per item and returns an exit status a script or supervisor can use: 0 all
 is well, 1 the work failed or a service is not usable (database damaged, Bot API unreachable),
@@ -21,9 +22,10 @@ from telegram.request import HTTPXRequest
 
 from .datalock import LOCK_NAME
 from .dbfile import backup, integrity_problem
+from .handlers import DEEP_LINKS
 from .settings import Settings, SettingsError, load_settings
 
-__all__ = ["backup_command", "check_command", "data_dir"]
+__all__ = ["backup_command", "check_command", "data_dir", "deep_link", "qr_command"]
 
 DATABASE = "bot.sqlite3"
 
@@ -114,3 +116,43 @@ async def _get_me(settings: Settings) -> str:
               request=HTTPXRequest(connect_timeout=10, read_timeout=10))
     async with bot:
         return str(bot.username)
+
+
+def deep_link(username: str, pathway: str) -> str:
+    """The t.me link that opens ``pathway`` (a key of DEEP_LINKS) in the bot."""
+    return f"https://t.me/{username}?start={pathway}"
+
+
+def qr_command(pathway: str, png: Path | None = None,
+               env_file: str | Path | None = ".env") -> int:
+    """Print the deep link of ``pathway``; with ``png`` also write its QR code (segno)."""
+    if pathway not in DEEP_LINKS:
+        return _say(f"unknown pathway {pathway!r}: expected one of {', '.join(DEEP_LINKS)}", 2)
+    try:
+        settings = load_settings(env_file)
+    except SettingsError as exc:
+        return _say(f"settings: {exc}", 2)
+    username = settings.bot_username
+    if username is None:
+        try:
+            username = asyncio.run(_get_me(settings))
+        except InvalidToken:
+            return _say("telegram: the token is refused (TELEGRAM_BOT_TOKEN); or set "
+                        "BOT_USERNAME", 2)
+        except TelegramError as exc:
+            return _say(f"telegram: cannot ask the bot's username ({type(exc).__name__}); "
+                        "set BOT_USERNAME", 1)
+    link = deep_link(username, pathway)
+    print(link)
+    if png is None:
+        return 0
+    try:
+        import segno
+    except ImportError:
+        return _say(f"no QR code written: the package segno is not installed ({png})", 1)
+    try:
+        segno.make(link, error="m").save(str(png), kind="png", scale=10, border=4)
+    except OSError as exc:
+        return _say(f"could not write {png}: {type(exc).__name__}", 1)
+    print(f"QR code written to {png}")
+    return 0

@@ -26,6 +26,7 @@ SUPPORTED_TIME_ZONES = ("Europe/Amsterdam",)  # dialogs.clock formats in this zo
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _TOKEN = re.compile(r"\d+:[A-Za-z0-9_-]+")
 MAX_IDLE_HOURS = 24 * 365
+_USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{1,28}[Bb][Oo][Tt]")  # a bot's @username
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram accepts as secret_token
 
 #: What each setting allows, for the one-line error message.
@@ -43,6 +44,8 @@ ALLOWED: dict[str, str] = {
     "WEBHOOK_SECRET": "1-256 characters A-Z a-z 0-9 _ -, required when WEBHOOK_URL is set",
     "WEBHOOK_LISTEN": "an IP address to listen on, e.g. 127.0.0.1 or 0.0.0.0",
     "WEBHOOK_PORT": "a port number 1-65535",
+    "BOT_USERNAME": "the bot's @username, 5-32 letters, digits or _ ending in bot "
+                    "(empty: asked from Telegram)",
     "METRICS_PORT": "a port number 1-65535 for /metrics and /healthz on 127.0.0.1 (empty: off)",
 }
 
@@ -74,6 +77,7 @@ class Settings(BaseSettings):
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    bot_username: str | None = None
 
     @field_validator("telegram_bot_token")
     @classmethod
@@ -140,6 +144,16 @@ class Settings(BaseSettings):
         if value is not None and not _SECRET.fullmatch(value.get_secret_value()):
             raise ValueError("bad secret")
         return value
+
+    @field_validator("bot_username")
+    @classmethod
+    def _bot_username(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        name = value.strip().removeprefix("@")
+        if not _USERNAME.fullmatch(name):
+            raise ValueError("not a bot username")
+        return name
 
     @field_validator("webhook_listen")
     @classmethod

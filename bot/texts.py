@@ -42,6 +42,7 @@ __all__ = [
 #: Telegram allows 4096 characters per message (after parsing the HTML); keep a margin.
 LIMIT = 3800
 MENU_PROMPT = N_("ui.menu")
+START_INTRO = N_("bot.start.intro")
 
 Line = tuple[str, bool]  # plain text, bold
 
@@ -165,7 +166,9 @@ def chart_note_reply(conv: Conversation, step: Step, lang: str, now: datetime) -
 def menu_text(lang: str, *, with_opening: bool) -> str:
     t = translator(lang)
     prompt = f"<b>{_escape(t(MENU_PROMPT))}</b>"
-    return _escape(opening(lang)) + "\n\n" + prompt if with_opening else prompt
+    if not with_opening:
+        return prompt
+    return _escape(t(START_INTRO)) + "\n\n" + _escape(opening(lang)) + "\n\n" + prompt
 
 
 def _version() -> str:

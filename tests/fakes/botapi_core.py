@@ -336,6 +336,11 @@ class FakeBotApi:
         self.uploads: list[UploadedFile] = []
         #: The pinned message per chat (pinChatMessage/unpinChatMessage).
         self.pinned: dict[int, int] = {}
+        #: setMyDescription/setMyShortDescription per language code ("" the default).
+        self.descriptions: dict[str, str] = {}
+        self.short_descriptions: dict[str, str] = {}
+        #: setChatMenuButton: the default menu button (chat_id absent) or per chat.
+        self.menu_buttons: dict[int | None, JSON] = {}
         self._methods: dict[str, Callable[[JSON], Any]] = {
             "getMe": lambda p: dict(
                 self.bot_user,
@@ -364,6 +369,11 @@ class FakeBotApi:
             "sendChatAction": self._send_chat_action,
             "pinChatMessage": self._pin,
             "unpinChatMessage": self._unpin,
+            "setMyDescription": lambda p: self._set_text(p, "description", 512,
+                                                         self.descriptions),
+            "setMyShortDescription": lambda p: self._set_text(p, "short_description", 120,
+                                                              self.short_descriptions),
+            "setChatMenuButton": self._set_chat_menu_button,
         }
         self._canonical = {name.lower(): name for name in self._methods}
 
@@ -1032,6 +1042,22 @@ class FakeBotApi:
 
     def _delete_my_commands(self, params: JSON) -> bool:
         self._commands.pop(self._commands_key(params), None)
+        return True
+
+    @staticmethod
+    def _set_text(params: JSON, name: str, limit: int, store: dict[str, str]) -> bool:
+        text = str(params.get(name) or "")
+        if len(text) > limit:
+            raise _ApiError(400, f"Bad Request: {name} is too long")
+        store[str(params.get("language_code") or "")] = text
+        return True
+
+    def _set_chat_menu_button(self, params: JSON) -> bool:
+        button = _json(params, "menu_button") or {"type": "default"}
+        if not isinstance(button, dict) or button.get("type") not in ("commands", "web_app",
+                                                                        "default"):
+            raise _ApiError(400, "Bad Request: invalid menu button")
+        self.menu_buttons[_int(params, "chat_id")] = button
         return True
 
     def _set_webhook(self, params: JSON) -> bool:
