@@ -206,6 +206,7 @@ class Dialog:
         if state.conv is None:
             await self._no_dialog(context, state)
             return
+        await self._action_over(context, state)  # a new case: the old deadlines are not its own
         await self.replies.show(context.bot, state, engine.restart(state.conv))
 
     async def summary(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -431,6 +432,7 @@ class Dialog:
         if press.kind == "b":
             await self.replies.show(bot, state, engine.back(conv), pressed=message, query=query)
         elif press.kind == "r":
+            await self._action_over(context, state)  # a new case: not the old deadlines
             await self.replies.show(bot, state, engine.restart(conv), pressed=message,
                                     query=query)
         elif press.kind == "c":

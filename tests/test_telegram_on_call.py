@@ -163,6 +163,24 @@ def test_urgent_advice_is_pinned_and_cancel_unpins(tmp_path: Path) -> None:
     asyncio.run(scenario())
 
 
+def test_restart_unpins_and_clears_the_reminders(tmp_path: Path) -> None:
+    """/restart starts a new case (its anchors are cleared): the old advice's deadline and its
+    reminders are no longer this dialog's, so they are cleared and the advice unpinned."""
+    async def scenario() -> None:
+        async with offline_bot(tmp_path) as (api, bot):
+            me = Clinician(api, bot)
+            await _mri_advice(me)
+            assert USER in api.pinned
+            await me.press("⏰ " + EN("bot.button.remind"))
+            assert len(bot.application.chat_data[USER]["remind"]) == 2
+            await me.command("restart")
+            assert USER not in api.pinned
+            assert "remind" not in bot.application.chat_data[USER]
+            assert not bot.application.job_queue.get_jobs_by_name(f"remind-{USER}")
+
+    asyncio.run(scenario())
+
+
 def test_reminders_fire_before_the_deadline_and_survive_a_restart(tmp_path: Path) -> None:
     clock = FixedClock(NIGHT)
     deadline = NIGHT + timedelta(hours=12)
