@@ -6,7 +6,9 @@ message, the advice, the chart note and a resumed dialog show the same deadline.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 from logic.advice import Advice, Provisional
 from logic.urgency import WINDOWS
@@ -38,20 +40,28 @@ def note_shown(conv: Conversation, advice: Advice, now: datetime) -> None:
             conv.anchors[name] = now
 
 
-def deadlines(conv: Conversation) -> dict[str, dict[str, object]]:
-    """The anchored windows, for programs (the JSONL protocol): per field its anchor and, once
-    the window is known, its hours and deadline (ISO 8601, UTC)."""
+def windows(conv: Conversation) -> list[tuple[str, datetime, int | None, bool]]:
+    """Every anchored window: (field, anchor, hours or None while unknown, provisional)."""
     advice = advice_for(conv)
-    out: dict[str, dict[str, object]] = {}
+    out = []
     for name, first in conv.anchors.items():
-        at = anchor(conv, name, first)
         hours = advice.decisions.get(name)
         if hours is None and name in advice.provisional:
             hours = advice.provisional[name].value
+        out.append((name, anchor(conv, name, first), hours if isinstance(hours, int) else None,
+                    name in advice.provisional))
+    return out
+
+
+def deadlines(conv: Conversation) -> dict[str, dict[str, object]]:
+    """The anchored windows, for programs (the JSONL protocol): per field its anchor and, once
+    the window is known, its hours and deadline (ISO 8601, UTC)."""
+    out: dict[str, dict[str, object]] = {}
+    for name, at, hours, provisional in windows(conv):
         entry: dict[str, object] = {"anchor": at.isoformat()}
-        if isinstance(hours, int):
+        if hours is not None:
             entry.update(hours=hours, deadline=(at + timedelta(hours=hours)).isoformat(),
-                         provisional=name in advice.provisional)
+                         provisional=provisional)
         out[name] = entry
     return out
 
@@ -69,12 +79,12 @@ def anchor(conv: Conversation | None, name: str, now: datetime) -> datetime:
 def open_deadlines(conv: Conversation, now: datetime) -> list[tuple[str, datetime]]:
     """The windows with a deadline still to come (an MRI window with a result is done), soonest
     first: what a reminder is for."""
-    done = conv.answers.get("mri_result") not in (None, "pending")
-    out = []
-    for name, entry in deadlines(conv).items():
-        if "deadline" not in entry or (name == "mri_within_hours" and done):
-            continue
-        deadline = datetime.fromisoformat(str(entry["deadline"]))
-        if deadline > now:
-            out.append((name, deadline))
-    return sorted(out, key=lambda x: x[1])
+    known = conv.known()
+    out = [(name, at + timedelta(hours=hours)) for name, at, hours, _ in windows(conv)
+           if hours is not None and not window_done(name, known)]
+    return sorted(((n, d) for n, d in out if d > now), key=lambda x: x[1])
+
+
+def window_done(name: str, findings: Mapping[str, Any]) -> bool:
+    """The MRI window is done once a result is entered (C6): no longer a task with a deadline."""
+    return name == "mri_within_hours" and findings.get("mri_result") not in (None, "pending")

@@ -20,7 +20,7 @@ from logic.pathways import PATHWAYS
 
 from .clock import format_deadline
 from .conversation import Conversation
-from .deadlines import anchor
+from .deadlines import anchor, window_done
 from .flows import FLOWS, Flow
 from .i18n import N_, translator
 from .keys import decision_key, field_key, finding_key, interpretation_key, item_key
@@ -123,7 +123,7 @@ def decision_text(name: str, value: Any, lang: str, at: datetime,
     if value is None:
         return t(decision_key(name, "none")) if view.none_text else None
     if view.kind == "hours":
-        if name == "mri_within_hours" and known.get("mri_result") not in (None, "pending"):
+        if window_done(name, known):
             return t("dec.mri_within_hours.done", hours=value)
         return t(decision_key(name, "hours"), deadline=format_deadline(at, value, lang))
     if view.kind in ("bool", "code", "category"):
@@ -250,46 +250,61 @@ def settled_text(pathway: str, newly: dict[str, Any], lang: str, now: datetime,
     return "\n".join(lines)
 
 
+def field_line(advice: Advice, name: str, lang: str, now: datetime,
+               conv: Conversation | None = None, *, checklist: bool = True,
+               ) -> tuple[bool, str] | None:
+    """One field of the advice as a line: (settled, text); ``None`` when it is not shown — a
+    field that does not apply never is, not even as undecided (C2). An undecided urgency reads
+    as its fail-safe value, another undecided field names the questions it waits on."""
+    if name in advice.not_applicable:
+        return None
+    t = translator(lang)
+    if name in advice.provisional:
+        return False, provisional_text(name, advice.provisional[name], lang,
+                                       anchor(conv, name, now))
+    needs = advice.missing_by_decision.get(name)
+    if needs is not None:
+        asked = [t(q.text) for q in _questions_for(FLOWS[advice.pathway], needs)]
+        return False, (t("ui.undecided", field=t(field_key(name)),
+                         needs="; ".join(asked) or ", ".join(needs))
+                       if needs else t("ui.undecided_later", field=t(field_key(name))))
+    findings = conv.known() if conv is not None else None
+    text = decision_text(name, advice.decisions[name], lang, anchor(conv, name, now), findings,
+                         advice.decisions, checklist=checklist)
+    return (True, text) if text else None
+
+
+def rationale_lines(advice: Advice, lang: str, conv: Conversation | None = None) -> list[str]:
+    """Why each shown decision is what it is: the answers it rests on and its sources."""
+    t = translator(lang)
+    flow = FLOWS[advice.pathway]
+    lines = []
+    for r in advice.rationale:
+        if not _shown(advice, r.decision):
+            continue
+        because = "; ".join(finding_with_answer(f, flow, conv, lang) for f in r.because
+                            ) or t("ui.always")
+        lines.append(t("ui.because", field=t(field_key(r.decision)), because=because,
+                       source=r.source))
+    return lines
+
+
 def advice_text(advice: Advice, lang: str, now: datetime,
                 conv: Conversation | None = None) -> str:
     """The whole advice; with the conversation, the rationale shows the answers it rests on."""
     t = translator(lang)
     out = [t("ui.advice_title", title=pathway_title(advice.pathway, lang)),
            guideline_line(advice.pathway, lang)]
-    flow = FLOWS[advice.pathway]
-    not_applicable = set(advice.not_applicable)
-    findings = conv.known() if conv is not None else None
     for section, fields in SECTIONS[advice.pathway]:
         lines = []
         for name in fields:
-            if name in not_applicable:
-                continue  # never shown, not even as undecided (C2)
-            needs = advice.missing_by_decision.get(name)
-            if name in advice.provisional:
-                lines.append("⚠️ " + provisional_text(name, advice.provisional[name], lang,
-                                                      anchor(conv, name, now)))
-                continue
-            if needs is not None:
-                asked = [t(q.text) for q in _questions_for(flow, needs)]
-                lines.append("⚠️ " + (t("ui.undecided", field=t(field_key(name)),
-                                        needs="; ".join(asked) or ", ".join(needs))
-                                      if needs else t("ui.undecided_later",
-                                                      field=t(field_key(name)))))
-                continue
-            text = decision_text(name, advice.decisions[name], lang, anchor(conv, name, now),
-                                 findings, advice.decisions)
-            if text:
-                lines.append("• " + text)
+            line = field_line(advice, name, lang, now, conv)
+            if line is not None:
+                settled, text = line
+                lines.append(("• " if settled else "⚠️ ") + text)
         if lines:
             out += ["", t(f"section.{section}").upper(), *lines]
-    reasons = []
-    for r in advice.rationale:
-        if not _shown(advice, r.decision):
-            continue
-        because = "; ".join(finding_with_answer(f, flow, conv, lang) for f in r.because
-                            ) or t("ui.always")
-        reasons.append(t("ui.because", field=t(field_key(r.decision)), because=because,
-                         source=r.source))
+    reasons = rationale_lines(advice, lang, conv)
     if reasons:  # no empty heading when nothing is decided yet
         out += ["", t("ui.rationale").upper(), *reasons]
     if advice.interpretations:

@@ -22,19 +22,18 @@ from logic.advice import Advice
 
 from .clock import format_clock
 from .conversation import Conversation
-from .deadlines import anchor
+from .deadlines import window_done
 from .flows import FLOWS
 from .i18n import N_, translator
 from .keys import field_key, interpretation_key, item_key
 from .layout import FIELDS, REHAB_CHECKLIST, SECTIONS
 from .render import (
-    _questions_for,
     _shown,
-    decision_text,
+    field_line,
     finding_with_answer,
     guideline_line,
     pathway_title,
-    provisional_text,
+    rationale_lines,
 )
 
 __all__ = ["CHOICE", "AdviceScreen", "Block", "advice_screen", "mark"]
@@ -89,7 +88,6 @@ def mark(name: str, value: object, done: bool = False) -> str:
 def advice_screen(advice: Advice, lang: str, now: datetime,
                   conv: Conversation | None = None) -> AdviceScreen:
     t = translator(lang)
-    flow = FLOWS[advice.pathway]
     findings = conv.known() if conv is not None else None
     choice_fields = CHOICE.get(advice.pathway, ())
     urgent: list[str] = []
@@ -101,7 +99,7 @@ def advice_screen(advice: Advice, lang: str, now: datetime,
         for name in fields:
             if name in advice.not_applicable:
                 continue
-            line = _line(advice, name, lang, now, conv, findings, flow)
+            line = _line(advice, name, lang, now, conv, findings)
             if line is None:
                 continue
             if name == "rehabilitation_consult" and advice.decisions.get(name) is True:
@@ -116,7 +114,7 @@ def advice_screen(advice: Advice, lang: str, now: datetime,
             details.append(Block(t(f"section.{section}"), tuple(lines)))
     if checklist:
         details.append(Block(t(CHECKLIST_TITLE), tuple(f"– {c}" for c in checklist)))
-    rationale = _rationale(advice, lang, conv, flow)
+    rationale = rationale_lines(advice, lang, conv)
     if rationale:
         details.append(Block(t("ui.rationale"), tuple(rationale)))
     if advice.interpretations:
@@ -130,38 +128,15 @@ def advice_screen(advice: Advice, lang: str, now: datetime,
 
 
 def _line(advice: Advice, name: str, lang: str, now: datetime, conv: Conversation | None,
-          findings: dict[str, object] | None, flow: object) -> str | None:
-    t = translator(lang)
-    if name in advice.provisional:
-        return "⚠️ " + provisional_text(name, advice.provisional[name], lang,
-                                        anchor(conv, name, now))
-    needs = advice.missing_by_decision.get(name)
-    if needs is not None:
-        asked = [t(q.text) for q in _questions_for(flow, needs)]  # type: ignore[arg-type]
-        return "⚠️ " + (t("ui.undecided", field=t(field_key(name)),
-                          needs="; ".join(asked) or ", ".join(needs))
-                        if needs else t("ui.undecided_later", field=t(field_key(name))))
-    value = advice.decisions[name]
-    text = decision_text(name, value, lang, anchor(conv, name, now), findings,
-                         advice.decisions, checklist=False)
-    if not text:
+          findings: dict[str, object] | None) -> str | None:
+    line = field_line(advice, name, lang, now, conv, checklist=False)
+    if line is None:
         return None
-    done = name == "mri_within_hours" and (findings or {}).get("mri_result") not in (
-        None, "pending")
-    return f"{mark(name, value, done)} {text}"
-
-
-def _rationale(advice: Advice, lang: str, conv: Conversation | None, flow: object) -> list[str]:
-    t = translator(lang)
-    out = []
-    for r in advice.rationale:
-        if not _shown(advice, r.decision):
-            continue
-        because = "; ".join(finding_with_answer(f, flow, conv, lang)  # type: ignore[arg-type]
-                            for f in r.because) or t("ui.always")
-        out.append(t("ui.because", field=t(field_key(r.decision)), because=because,
-                     source=r.source))
-    return out
+    settled, text = line
+    if not settled:
+        return "⚠️ " + text
+    value = advice.decisions[name]
+    return f"{mark(name, value, window_done(name, findings or {}))} {text}"
 
 
 def _reason(advice: Advice, fields: tuple[str, ...], lang: str,
