@@ -52,7 +52,9 @@ class Conversation:
         self.anchors: dict[str, datetime] = dict(anchors or {})
         self.presented_at = presented_at  # an earlier anchor the user set (time of presentation)
         # The last advice computed, keyed by the answers it was computed from (never stored).
-        self.cached_advice: tuple[tuple[str, tuple[tuple[str, Any], ...]], Advice] | None = None
+        self.cached_advice: tuple[tuple[Any, ...], Advice] | None = None
+        # The findings the dialog does not ask (they wait on an unknown answer), likewise.
+        self.cached_waiting: tuple[tuple[Any, ...], frozenset[str]] | None = None
 
     def known(self) -> dict[str, Any]:
         """The answered findings, without those answered as unknown."""

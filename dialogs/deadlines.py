@@ -6,7 +6,7 @@ message, the advice, the chart note and a resumed dialog show the same deadline.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,15 +18,22 @@ from .flows import FLOWS
 from .progress import ADVICE, advice_for
 
 
-def shown_provisionals(advice: Advice, conv: Conversation) -> dict[str, Provisional]:
-    """The provisional urgencies the dialog shows now (spec §3.0): all of them once the advice
-    is complete; before, those resting on a finding answered "unknown"."""
-    undecided = {n: p for n, p in advice.provisional.items() if n in advice.missing_by_decision}
-    if conv.state == ADVICE:
-        return undecided
-    unknown = {f for qid in conv.asked for f in FLOWS[conv.pathway].question(qid).sets
+def resting_on_unknown(advice: Advice, conv: Conversation,
+                       questions: Sequence[str]) -> dict[str, Provisional]:
+    """The undecided urgencies whose fail-safe value rests on a finding that one of
+    ``questions`` was answered "unknown" to."""
+    unknown = {f for qid in questions for f in FLOWS[conv.pathway].question(qid).sets
                if f in conv.answers and conv.answers[f] is None}
-    return {n: p for n, p in undecided.items() if unknown.intersection(p.unless)}
+    return {n: p for n, p in advice.provisional.items()
+            if n in advice.missing_by_decision and unknown.intersection(p.unless)}
+
+
+def shown_provisionals(advice: Advice, conv: Conversation) -> dict[str, Provisional]:
+    """The provisional urgencies the dialog has shown (spec §3.0): all of them once the advice
+    is complete; before, those resting on a finding answered "unknown"."""
+    if conv.state == ADVICE:
+        return {n: p for n, p in advice.provisional.items() if n in advice.missing_by_decision}
+    return resting_on_unknown(advice, conv, conv.asked)
 
 
 def note_shown(conv: Conversation, advice: Advice, now: datetime) -> None:

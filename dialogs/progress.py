@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from logic.advice import Advice, advise, open_conditions
 from logic.urgency import URGENCY_FIELDS
@@ -21,13 +22,19 @@ def advice_for(conv: Conversation) -> Advice:
     guard); it is computed once per distinct set of answers and kept on the conversation.
     """
     known = conv.known()
-    key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in known.items()))
+    key = _key(conv.pathway, known)
     cached = conv.cached_advice
-    if cached is not None and cached[0] == (conv.pathway, key):
+    if cached is not None and cached[0] == key:
         return cached[1]
     advice = advise(conv.pathway, known)
-    conv.cached_advice = ((conv.pathway, key), advice)
+    conv.cached_advice = (key, advice)
     return advice
+
+
+def _key(pathway: str, answers: dict[str, Any]) -> tuple[Any, ...]:
+    """What a computation over the answers depends on, hashable."""
+    return (pathway, tuple(sorted((k, tuple(v) if isinstance(v, list) else v)
+                                  for k, v in answers.items())))
 
 
 def next_question(flow: Flow, advice: Advice, asked: list[str],
@@ -71,8 +78,16 @@ def waiting_on_unknown(conv: Conversation) -> frozenset[str]:
     unknown = {f for f, v in conv.answers.items() if v is None}
     if not unknown:
         return frozenset()
+    # Asked for several times per answer (the next question, the machine's guard, a narrowed
+    # checklist): worked out once per set of answers, like the advice.
+    key = _key(conv.pathway, conv.answers)
+    cached = conv.cached_waiting
+    if cached is not None and cached[0] == key:
+        return cached[1]
     gates = open_conditions(conv.pathway, conv.known())
-    return frozenset(f for f, waits in gates.items() if waits and set(waits) <= unknown)
+    waiting = frozenset(f for f, waits in gates.items() if waits and set(waits) <= unknown)
+    conv.cached_waiting = (key, waiting)
+    return waiting
 
 
 def next_state(conv: Conversation) -> str:

@@ -20,7 +20,7 @@ from logic.pathways import PATHWAYS
 
 from .clock import format_deadline
 from .conversation import Conversation
-from .deadlines import anchor, window_done
+from .deadlines import anchor, resting_on_unknown, window_done
 from .flows import FLOWS, Flow
 from .i18n import N_, translator
 from .keys import decision_key, field_key, finding_key, interpretation_key, item_key
@@ -215,17 +215,6 @@ def _and(lang: str, items: list[str]) -> str:
     return ", ".join(items[:-1]) + " " + t("ui.and") + " " + items[-1]
 
 
-def provisional_after_unknown(advice: Advice, conv: Conversation) -> dict[str, Provisional]:
-    """The provisional urgencies to show now: those that rest on a finding the last answer
-    gave as unknown (spec §3.0: shown when an "unknown" answer leaves the urgency open)."""
-    if not conv.asked:
-        return {}
-    unknown = {f for f in FLOWS[conv.pathway].question(conv.asked[-1]).sets
-               if f in conv.answers and conv.answers[f] is None}
-    return {name: p for name, p in advice.provisional.items()
-            if name in advice.missing_by_decision and unknown.intersection(p.unless)}
-
-
 def settled_text(pathway: str, newly: dict[str, Any], lang: str, now: datetime,
                  advice: Advice | None = None, conv: Conversation | None = None) -> str:
     """The decisions settled by the last answer, in layout order (urgency first); with the
@@ -233,7 +222,8 @@ def settled_text(pathway: str, newly: dict[str, Any], lang: str, now: datetime,
     field that does not apply is never shown (C2)."""
     skip = set(advice.not_applicable) if advice is not None else set()
     findings = conv.known() if conv is not None else None
-    provisional = (provisional_after_unknown(advice, conv)
+    # Shown when the last answer's "unknown" leaves an urgency open (spec §3.0).
+    provisional = (resting_on_unknown(advice, conv, conv.asked[-1:])
                    if advice is not None and conv is not None else {})
     lines = []
     for _, fields in SECTIONS[pathway]:
