@@ -159,10 +159,6 @@ def all_(*os: Cond) -> Rule:
     return AllOf(tuple(rule(o) for o in os))
 
 
-def implies(a: Cond, b: Cond) -> Rule:
-    return any_(not_(a), b)
-
-
 def at_least(k: int, os: Sequence[Cond]) -> Rule:
     """True when at least ``k`` of the parts are true, as soon as that is certain either way."""
     return AtLeast(k, tuple(rule(o) for o in os))
@@ -178,11 +174,6 @@ def first(rules: Sequence[tuple[Cond, Cond | Value, Branch]], default: Cond | Va
     """
     return First(tuple((rule(c), _value(v), b) for c, v, b in rules), _value(default),
                  default_branch)
-
-
-def when(cond: Cond, value: Cond | Value, branch: Branch = NO_BRANCH) -> Rule:
-    """``value`` when ``cond`` holds, else ``None`` (the decision does not apply)."""
-    return first([(cond, value, branch)], None, branch)
 
 
 def collect(items: Sequence[tuple[str, Cond] | tuple[str, Cond, tuple[str, ...]]],

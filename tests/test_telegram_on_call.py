@@ -146,7 +146,12 @@ def test_chart_note_is_one_block(tmp_path: Path) -> None:
     asyncio.run(scenario())
 
 
-def test_urgent_advice_is_pinned_and_cancel_unpins(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", ["cancel", "restart"])
+def test_urgent_advice_is_pinned_and_cancel_or_restart_unpins(tmp_path: Path,
+                                                              command: str) -> None:
+    """/cancel ends the dialog; /restart starts a new case (its anchors are cleared): either
+    way the old advice's deadline and its reminders are no longer this dialog's, so they are
+    cleared and the advice unpinned."""
     async def scenario() -> None:
         async with offline_bot(tmp_path) as (api, bot):
             me = Clinician(api, bot)
@@ -155,25 +160,7 @@ def test_urgent_advice_is_pinned_and_cancel_unpins(tmp_path: Path) -> None:
             assert "MRI" in (api.message(USER, pinned) or {}).get("text", "")
             await me.press("⏰ " + EN("bot.button.remind"))
             assert len(bot.application.chat_data[USER]["remind"]) == 2
-            await me.command("cancel")
-            assert USER not in api.pinned
-            assert "remind" not in bot.application.chat_data[USER]
-            assert not bot.application.job_queue.get_jobs_by_name(f"remind-{USER}")
-
-    asyncio.run(scenario())
-
-
-def test_restart_unpins_and_clears_the_reminders(tmp_path: Path) -> None:
-    """/restart starts a new case (its anchors are cleared): the old advice's deadline and its
-    reminders are no longer this dialog's, so they are cleared and the advice unpinned."""
-    async def scenario() -> None:
-        async with offline_bot(tmp_path) as (api, bot):
-            me = Clinician(api, bot)
-            await _mri_advice(me)
-            assert USER in api.pinned
-            await me.press("⏰ " + EN("bot.button.remind"))
-            assert len(bot.application.chat_data[USER]["remind"]) == 2
-            await me.command("restart")
+            await me.command(command)
             assert USER not in api.pinned
             assert "remind" not in bot.application.chat_data[USER]
             assert not bot.application.job_queue.get_jobs_by_name(f"remind-{USER}")
