@@ -132,12 +132,11 @@ def _applicable(pathway: Pathway, findings: Findings,
     listed), the evaluated parts over what remains, and the names ignored. Dropping a finding can
     make another one inapplicable, hence the loop (at most once per finding)."""
     parts = pathway.evaluate(findings)
-    offset = 2 * len(pathway.built.fields)
     ignored: list[str] = []
     while True:
         values = findings.__dict__
-        drop = [name for k, name in enumerate(pathway.built.finding_applies)
-                if parts[offset + k][1] is False and values[name] is not None]
+        drop = [name for name, gate in pathway.built.gates(parts).items()
+                if gate[1] is False and values[name] is not None]
         if not drop:
             return findings, parts, ignored
         ignored += drop
@@ -150,7 +149,7 @@ def advise_findings(pathway: Pathway, findings: Findings) -> Advice:
     findings, parts, ignored = _applicable(pathway, findings)
     built = pathway.built
     count = len(built.fields)
-    gates = {name: parts[2 * count + k] for k, name in enumerate(built.finding_applies)}
+    gates = built.gates(parts)
     cannot_apply = {name for name, gate in gates.items() if gate[1] is False}
 
     def gated(names: tuple[str, ...], into: dict[str, None]) -> None:
@@ -228,9 +227,8 @@ def open_conditions(pathway_id: str, findings: Mapping[str, Any]) -> dict[str, t
     """For every finding whose "applies when" is still open: the findings it waits on."""
     pathway = PATHWAYS[pathway_id]
     _, parts, _ = _applicable(pathway, pathway.findings.model_validate(findings))
-    offset = 2 * len(pathway.built.fields)
-    return {name: parts[offset + k][3] for k, name in enumerate(pathway.built.finding_applies)
-            if parts[offset + k][1] is OPEN}
+    return {name: gate[3] for name, gate in pathway.built.gates(parts).items()
+            if gate[1] is OPEN}
 
 
 def advise(pathway_id: str, findings: Mapping[str, Any] | Findings) -> Advice:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .compiler import Evaluate, compile_rules
+from .compiler import Evaluate, Parts, compile_rules
 from .facts import Facts
 from .findings import Findings
 from .outcome import Outcome, make
@@ -33,6 +33,11 @@ class Built:
         return (*(d.rule for d in self.fields.values()),
                 *(d.applies for d in self.fields.values()),
                 *self.finding_applies.values())
+
+    def gates(self, parts: tuple[Parts, ...]) -> dict[str, Parts]:
+        """Each finding's condition, read out of evaluated :attr:`nodes`."""
+        offset = 2 * len(self.fields)
+        return {name: parts[offset + k] for k, name in enumerate(self.finding_applies)}
 
 
 @dataclass(frozen=True, slots=True)

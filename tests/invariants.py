@@ -19,9 +19,7 @@ TARGETED = {"osimertinib", "alk_inhibitor", "braf_mek"}
 def cannot_apply(pathway: Pathway, advice_findings: Mapping[str, Any]) -> set[str]:
     """The findings whose "applies when" is false for these findings."""
     parts = pathway.evaluate(pathway.findings.model_validate(advice_findings))
-    offset = 2 * len(pathway.built.fields)
-    return {name for k, name in enumerate(pathway.built.finding_applies)
-            if parts[offset + k][1] is False}
+    return {name for name, gate in pathway.built.gates(parts).items() if gate[1] is False}
 
 
 def check_advice(pathway: Pathway, findings: Mapping[str, Any], advice: Advice) -> list[str]:
